@@ -1,0 +1,116 @@
+"""The loaded corpus and the indexes behind the list filters, built once at load."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from api.corpus.loader import corpus_fingerprint, load_articles
+from api.corpus.model import Article
+
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    """The case-folded words of ``text``, as search indexes and queries see them."""
+    return _WORD.findall(text.casefold())
+
+
+@dataclass(frozen=True)
+class ArticleMentions:
+    article: Article
+    mention_count: int
+
+
+@dataclass(frozen=True)
+class IndexedOrganization:
+    """An organization across the corpus, with the articles that name it."""
+
+    id: str
+    name: str
+    kind: str
+    articles: tuple[ArticleMentions, ...]
+
+    @property
+    def article_count(self) -> int:
+        return len(self.articles)
+
+    @property
+    def mention_count(self) -> int:
+        return sum(entry.mention_count for entry in self.articles)
+
+
+class Corpus:
+    """Articles in list order (newest first, undated last), with their indexes."""
+
+    def __init__(self, articles: list[Article], fingerprint: str) -> None:
+        self.articles = _in_list_order(articles)
+        self.fingerprint = fingerprint
+        self.articles_by_id = {article.id: article for article in self.articles}
+        self._positions_by_word = self._index_words()
+        self._vocabulary = sorted(self._positions_by_word)
+        self.organizations = self._index_organizations()
+        self.organizations_by_id = {org.id: org for org in self.organizations}
+        position = {article.id: i for i, article in enumerate(self.articles)}
+        self._positions_by_organization = {
+            org.id: frozenset(position[entry.article.id] for entry in org.articles)
+            for org in self.organizations
+        }
+
+    @classmethod
+    def load(cls, root: Path) -> Corpus:
+        """Load and validate ``root``; raise CorpusError listing every problem."""
+        return cls(load_articles(root), corpus_fingerprint(root))
+
+    def _index_words(self) -> dict[str, set[int]]:
+        positions: dict[str, set[int]] = defaultdict(set)
+        for position, article in enumerate(self.articles):
+            texts = [article.title, *(p for s in article.sections for p in s.paragraphs)]
+            for word in {w for text in texts for w in words(text)}:
+                positions[word].add(position)
+        return positions
+
+    def _index_organizations(self) -> tuple[IndexedOrganization, ...]:
+        entries: dict[str, list[ArticleMentions]] = defaultdict(list)
+        first = {}
+        for article in self.articles:
+            for org in article.organizations:
+                first.setdefault(org.id, org)
+                entries[org.id].append(ArticleMentions(article, org.mention_count))
+        return tuple(
+            IndexedOrganization(org_id, first[org_id].name, first[org_id].kind, tuple(found))
+            for org_id, found in sorted(entries.items())
+        )
+
+    def _positions_matching(self, word: str) -> set[int]:
+        """Articles with a word that starts with ``word``, found by bisecting the vocabulary."""
+        found: set[int] = set()
+        start = bisect.bisect_left(self._vocabulary, word)
+        for candidate in self._vocabulary[start:]:
+            if not candidate.startswith(word):
+                break
+            found |= self._positions_by_word[candidate]
+        return found
+
+    def find_articles(self, q: str | None = None, organization: str | None = None) -> list[Article]:
+        """Articles where every word of ``q`` starts a word of the title or a paragraph,
+        and that name ``organization``; in list order."""
+        positions: set[int] | frozenset[int] | None = None
+        if organization is not None:
+            positions = self._positions_by_organization.get(organization, frozenset())
+        for word in words(q or ""):
+            matching = self._positions_matching(word)
+            positions = matching if positions is None else positions & matching
+        if positions is None:
+            return list(self.articles)
+        return [self.articles[p] for p in sorted(positions)]
+
+
+def _in_list_order(articles: list[Article]) -> tuple[Article, ...]:
+    """Newest first, undated last, then by id (both sorts are stable)."""
+    ordered = sorted(articles, key=lambda article: article.id)
+    ordered.sort(key=lambda a: (a.published and a.published.value) or "", reverse=True)
+    return tuple(ordered)

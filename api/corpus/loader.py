@@ -1,0 +1,260 @@
+"""Load and validate a corpus: ``<root>/articles/<article-id>/{article.md,annotations.json}``.
+
+Everything beyond the curated annotations is derived here: sections from the
+text, organization mentions by matching names and aliases, and the location of
+every event's quote. Every problem found is reported with its file and field path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from marshmallow import ValidationError
+
+from api.corpus.model import Article, DateInfo, Event, Organization, Section, TextSpan
+from api.corpus.text import ParsedSection, TextFormatError, parse_sections
+from schemas.annotations import AnnotationsSchema
+from schemas.fields import SLUG_MAX_LENGTH, SLUG_PATTERN
+
+TEXT_FILE = "article.md"
+ANNOTATIONS_FILE = "annotations.json"
+_annotations_schema = AnnotationsSchema()
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}: {self.path}: {self.message}"
+            if self.path
+            else f"{self.file}: {self.message}"
+        )
+
+
+class CorpusError(Exception):
+    """The corpus is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("invalid corpus:\n" + "\n".join(f"  {p}" for p in problems))
+        self.problems = problems
+
+
+def flatten_errors(messages: dict | list, path: str = "") -> list[tuple[str, str]]:
+    """Turn marshmallow's nested error messages into (``a.b[2].c``, message) pairs."""
+    if isinstance(messages, list):
+        return [(path, str(message)) for message in messages]
+    pairs = []
+    for key, value in messages.items():
+        if key == "_schema":
+            child = path
+        elif isinstance(key, int):
+            child = f"{path}[{key}]"
+        else:
+            child = f"{path}.{key}" if path else str(key)
+        pairs.extend(flatten_errors(value, child))
+    return pairs
+
+
+def load_article(folder: Path, display_root: Path) -> Article:
+    """Load one article folder; raise CorpusError listing all of its problems."""
+
+    def shown(name: str) -> str:
+        return _shown(display_root, folder / name)
+
+    problems: list[Problem] = []
+    if not re.match(SLUG_PATTERN, folder.name) or len(folder.name) > SLUG_MAX_LENGTH:
+        problems.append(Problem(shown(""), "", "the folder name must be a slug article id"))
+    try:
+        parsed = parse_sections((folder / TEXT_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise CorpusError([*problems, Problem(shown(TEXT_FILE), "", str(error))]) from error
+    except TextFormatError as error:
+        problems.append(Problem(shown(TEXT_FILE), f"line {error.line}", error.message))
+        parsed = []
+    try:
+        raw = json.loads((folder / ANNOTATIONS_FILE).read_text(encoding="utf-8"))
+        data = _annotations_schema.load(raw)
+    except (OSError, UnicodeDecodeError) as error:
+        raise CorpusError([*problems, Problem(shown(ANNOTATIONS_FILE), "", str(error))]) from error
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno} column {error.colno}"
+        raise CorpusError(
+            [*problems, Problem(shown(ANNOTATIONS_FILE), where, error.msg)]
+        ) from error
+    except ValidationError as error:
+        raise CorpusError(
+            problems
+            + [Problem(shown(ANNOTATIONS_FILE), p, m) for p, m in flatten_errors(error.messages)]
+        ) from error
+    if not parsed:
+        raise CorpusError(problems)
+    article, text_problems = _build_article(folder.name, parsed, data)
+    problems += [Problem(shown(ANNOTATIONS_FILE), p, m) for p, m in text_problems]
+    if problems:
+        raise CorpusError(problems)
+    return article
+
+
+def _build_article(
+    article_id: str, parsed: list[ParsedSection], data: dict
+) -> tuple[Article, list[tuple[str, str]]]:
+    """Derive sections, mentions and evidence spans; return them with text problems."""
+    problems: list[tuple[str, str]] = []
+    sections = tuple(
+        Section(p.id, position, p.heading, p.paragraphs) for position, p in enumerate(parsed, 1)
+    )
+    mentions = _find_mentions(sections, data["organizations"])
+    organizations = []
+    for i, org in enumerate(data["organizations"]):
+        found = mentions.get(org["id"], [])
+        if not found:
+            problems.append((f"organizations[{i}]", "never mentioned in the article text"))
+        matched = {span.text for span in found}
+        problems += [
+            (f"organizations[{i}].aliases[{j}]", f"{alias!r} never occurs in the article text")
+            for j, alias in enumerate(org["aliases"])
+            if alias not in matched
+        ]
+        organizations.append(
+            Organization(
+                **org
+                | {
+                    "aliases": tuple(org["aliases"]),
+                    "same_as": tuple(org["same_as"]),
+                    "mentions": tuple(found),
+                }
+            )
+        )
+    events = []
+    for i, event in enumerate(data["events"]):
+        spans = _find_all(sections, event["evidence"]["quote"])
+        if len(spans) != 1:
+            problems.append(
+                (
+                    f"events[{i}].evidence.quote",
+                    "not found in the article text"
+                    if not spans
+                    else f"occurs {len(spans)} times in the article text: quote more of it",
+                )
+            )
+            continue
+        events.append(
+            Event(
+                **event
+                | {
+                    "date": _date(event["date"]),
+                    "organizations": tuple(event["organizations"]),
+                    "evidence": spans[0],
+                }
+            )
+        )
+    article = Article(
+        id=article_id,
+        title=data["title"],
+        title_is_editorial=data["title_is_editorial"],
+        language=data["language"],
+        source_url=data["source_url"],
+        published=None if data["published"] is None else _date(data["published"]),
+        sample=data["sample"],
+        sections=sections,
+        organizations=tuple(organizations),
+        events=tuple(events),
+    )
+    return article, problems
+
+
+def _shown(root: Path, path: Path) -> str:
+    """A path as problems show it: from the corpus folder's name down."""
+    return str(path.relative_to(root.parent))
+
+
+def _date(data: dict) -> DateInfo:
+    return DateInfo(value=data["value"], label=data["label"], sources=tuple(data["sources"]))
+
+
+def _find_mentions(
+    sections: tuple[Section, ...], organizations: list[dict]
+) -> dict[str, list[TextSpan]]:
+    """Match every name and alias on word boundaries, longest form first, without overlaps."""
+    owner = {org["name"]: org["id"] for org in organizations}
+    owner |= {alias: org["id"] for org in organizations for alias in org["aliases"]}
+    forms = sorted(owner, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
+    found: dict[str, list[TextSpan]] = {}
+    for section in sections:
+        texts = [(None, section.heading)] if section.heading is not None else []
+        texts += list(enumerate(section.paragraphs))
+        for paragraph, text in texts:
+            for match in pattern.finditer(text):
+                found.setdefault(owner[match.group()], []).append(
+                    TextSpan(section.id, paragraph, match.start(), match.end(), match.group())
+                )
+    return found
+
+
+def _find_all(sections: tuple[Section, ...], quote: str) -> list[TextSpan]:
+    """Every occurrence of ``quote`` inside a single paragraph."""
+    spans = []
+    for section in sections:
+        for paragraph, text in enumerate(section.paragraphs):
+            start = text.find(quote)
+            while start != -1:
+                spans.append(TextSpan(section.id, paragraph, start, start + len(quote), quote))
+                start = text.find(quote, start + 1)
+    return spans
+
+
+def corpus_fingerprint(root: Path) -> str:
+    """A short hash of every article file, so caches can tell corpora apart."""
+    digest = hashlib.sha256()
+    for path in sorted((root / "articles").glob("*/*")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def load_articles(root: Path) -> list[Article]:
+    """Load every article under ``root/articles``; raise CorpusError listing all problems."""
+    articles_dir = root / "articles"
+    if not articles_dir.is_dir():
+        raise CorpusError([Problem(str(articles_dir), "", "no such folder")])
+    folders = sorted(p for p in articles_dir.iterdir() if p.is_dir())
+    if not folders:
+        raise CorpusError([Problem(str(articles_dir), "", "the corpus has no articles")])
+    articles, problems = [], []
+    for folder in folders:
+        try:
+            articles.append(load_article(folder, root))
+        except CorpusError as error:
+            problems += error.problems
+    problems += _cross_article_problems(articles, root)
+    if problems:
+        raise CorpusError(problems)
+    return articles
+
+
+def _cross_article_problems(articles: list[Article], root: Path) -> list[Problem]:
+    """An organization id names one organization: its name and kind agree across articles."""
+    first_seen: dict[str, tuple[Article, Organization]] = {}
+    problems = []
+    for article in articles:
+        for i, org in enumerate(article.organizations):
+            first_article, first = first_seen.setdefault(org.id, (article, org))
+            for attribute in ("name", "kind"):
+                value, expected = getattr(org, attribute), getattr(first, attribute)
+                if value != expected:
+                    problems.append(
+                        Problem(
+                            _shown(root, root / "articles" / article.id / ANNOTATIONS_FILE),
+                            f"organizations[{i}].{attribute}",
+                            f"{value!r} differs from {expected!r} in article {first_article.id!r}",
+                        )
+                    )
+    return problems

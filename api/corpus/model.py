@@ -1,0 +1,127 @@
+"""The loaded corpus as plain, immutable Python objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from schemas.fields import date_precision
+
+
+@dataclass(frozen=True)
+class DateInfo:
+    """A date at the precision its evidence allows, or a relative label."""
+
+    value: str | None
+    label: str | None
+    sources: tuple[str, ...]
+
+    @property
+    def precision(self) -> str | None:
+        return None if self.value is None else date_precision(self.value)
+
+    @property
+    def confidence(self) -> str | None:
+        """Derived from the sources: none means the article states the date itself."""
+        if self.value is None:
+            return None
+        if not self.sources:
+            return "stated-in-article"
+        return "single-source" if len(self.sources) == 1 else "confirmed"
+
+
+@dataclass(frozen=True)
+class TextSpan:
+    """Where a string sits: ``paragraph`` is an index into the section's paragraphs,
+    or None for its heading; ``start``/``end`` are code-point offsets into that text."""
+
+    section_id: str
+    paragraph: int | None
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    position: int
+    heading: str | None
+    paragraphs: tuple[str, ...]
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(p.split()) for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: str
+    description: str
+    country: str | None
+    role: str
+    same_as: tuple[str, ...]
+    mentions: tuple[TextSpan, ...]
+
+    @property
+    def mention_count(self) -> int:
+        return len(self.mentions)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: str
+    description: str
+    status: str
+    date: DateInfo
+    organizations: tuple[str, ...]
+    evidence: TextSpan
+
+
+@dataclass(frozen=True)
+class Counts:
+    sections: int
+    paragraphs: int
+    words: int
+    organizations: int
+    mentions: int
+    events: int
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    title_is_editorial: bool
+    language: str
+    source_url: str | None
+    published: DateInfo | None
+    sample: bool
+    sections: tuple[Section, ...]
+    organizations: tuple[Organization, ...]
+    events: tuple[Event, ...]
+    sections_by_id: dict[str, Section] = field(init=False, repr=False, compare=False)
+    organizations_by_id: dict[str, Organization] = field(init=False, repr=False, compare=False)
+    events_by_id: dict[str, Event] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name, items in [
+            ("sections_by_id", self.sections),
+            ("organizations_by_id", self.organizations),
+            ("events_by_id", self.events),
+        ]:
+            object.__setattr__(self, name, {item.id: item for item in items})
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(
+            sections=len(self.sections),
+            paragraphs=sum(len(s.paragraphs) for s in self.sections),
+            words=sum(s.word_count for s in self.sections),
+            organizations=len(self.organizations),
+            mentions=sum(o.mention_count for o in self.organizations),
+            events=len(self.events),
+        )

@@ -1,0 +1,99 @@
+"""Parse an article's Markdown text into sections of verbatim paragraphs.
+
+The format is deliberately narrow so that parsing is exact and reversible:
+blocks are separated by one blank line, a block is a single line, a block that
+starts with ``## `` is a heading and every other block is a paragraph. The
+paragraphs before the first heading form the lead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+HEADING_MARK = "## "
+LEAD_SECTION_ID = "lead"
+
+
+class TextFormatError(ValueError):
+    """The article text breaks the format; ``line`` is 1-based."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ParsedSection:
+    id: str
+    heading: str | None
+    paragraphs: tuple[str, ...]
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII slug: 'What It's For' -> 'what-its-for'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    without_apostrophes = re.sub(r"['\u2019]", "", ascii_text.lower())
+    return re.sub(r"[^a-z0-9]+", "-", without_apostrophes).strip("-")
+
+
+def _blocks(text: str) -> list[tuple[int, str]]:
+    """Split text into (line number, block) pairs, enforcing the block rules."""
+    if "\r" in text:
+        raise TextFormatError(text[: text.index("\r")].count("\n") + 1, "carriage return found")
+    if not text.endswith("\n") or text.endswith("\n\n"):
+        raise TextFormatError(text.count("\n") + 1, "the file must end with exactly one newline")
+    blocks = []
+    line = 1
+    for block in text[:-1].split("\n\n"):
+        if block == "" or block.startswith("\n"):
+            raise TextFormatError(line, "blocks are separated by exactly one blank line")
+        if "\n" in block:
+            raise TextFormatError(line + 1, "a paragraph or heading must be a single line")
+        if block != block.strip():
+            raise TextFormatError(line, "leading or trailing white space")
+        blocks.append((line, block))
+        line += 2
+    return blocks
+
+
+def parse_sections(text: str) -> list[ParsedSection]:
+    """Parse the article text; raise TextFormatError on the first problem."""
+    sections: list[ParsedSection] = []
+    used_ids: set[str] = set()
+    heading: str | None = None
+    section_id = LEAD_SECTION_ID
+    heading_line = 0
+    paragraphs: list[str] = []
+
+    def close_section() -> None:
+        if heading is not None and not paragraphs:
+            raise TextFormatError(heading_line, f"heading {heading!r} has no paragraphs")
+        if paragraphs:
+            sections.append(ParsedSection(section_id, heading, tuple(paragraphs)))
+            used_ids.add(section_id)
+
+    for line, block in _blocks(text):
+        if block.startswith("#"):
+            if not block.startswith(HEADING_MARK):
+                raise TextFormatError(line, "only level-2 headings ('## ') are allowed")
+            close_section()
+            heading = block[len(HEADING_MARK) :]
+            heading_line = line
+            section_id = _unique(slugify(heading) or "section", used_ids)
+            paragraphs = []
+        else:
+            paragraphs.append(block)
+    close_section()
+    if not sections:
+        raise TextFormatError(1, "the article has no paragraphs")
+    return sections
+
+
+def _unique(slug: str, used: set[str]) -> str:
+    candidate, n = slug, 2
+    while candidate in used:
+        candidate, n = f"{slug}-{n}", n + 1
+    return candidate

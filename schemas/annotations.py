@@ -1,0 +1,139 @@
+"""The curated ``annotations.json`` of each article: metadata, organizations and events.
+
+Loading rejects unknown fields (marshmallow's default ``RAISE``). Checks that need
+only the annotations live here; checks against the article text live in the loader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from schemas.fields import (
+    EVENT_STATUSES,
+    ORGANIZATION_KINDS,
+    PartialDate,
+    Slug,
+)
+
+NonEmpty = validate.Length(min=1)
+
+
+def add_error(errors: dict, path: Iterable[str | int], message: str) -> None:
+    """Record ``message`` at ``path`` in a marshmallow-style nested error dict."""
+    *parents, leaf = path
+    node = errors
+    for key in parents:
+        node = node.setdefault(key, {})
+    node.setdefault(leaf, []).append(message)
+
+
+class DateAnnotationSchema(Schema):
+    """When an event happened, as precisely as the evidence allows."""
+
+    value = PartialDate(required=True, allow_none=True)
+    label = fields.String(load_default=None, validate=NonEmpty)
+    sources = fields.List(fields.Url(), load_default=list)
+
+    @validates_schema
+    def check_undated(self, data: dict, **kwargs: Any) -> None:
+        if data["value"] is None and data["label"] is None:
+            raise ValidationError("an undated event needs a relative label", "label")
+        if data["value"] is None and data["sources"]:
+            raise ValidationError("sources are only for a date value", "sources")
+
+
+class OrganizationAnnotationSchema(Schema):
+    id = Slug(required=True)
+    name = fields.String(required=True, validate=NonEmpty)
+    aliases = fields.List(fields.String(validate=NonEmpty), load_default=list)
+    kind = fields.String(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
+    description = fields.String(required=True, validate=NonEmpty)
+    country = fields.String(load_default=None, validate=NonEmpty)
+    role = fields.String(required=True, validate=NonEmpty)
+    same_as = fields.List(fields.Url(), load_default=list)
+
+
+class EvidenceAnnotationSchema(Schema):
+    quote = fields.String(required=True, validate=NonEmpty)
+
+
+class EventAnnotationSchema(Schema):
+    id = Slug(required=True)
+    title = fields.String(required=True, validate=NonEmpty)
+    description = fields.String(required=True, validate=NonEmpty)
+    status = fields.String(required=True, validate=validate.OneOf(EVENT_STATUSES))
+    date = fields.Nested(DateAnnotationSchema, required=True)
+    organizations = fields.List(Slug(), required=True, validate=NonEmpty)
+    evidence = fields.Nested(EvidenceAnnotationSchema, required=True)
+
+
+class AnnotationsSchema(Schema):
+    title = fields.String(required=True, validate=NonEmpty)
+    title_is_editorial = fields.Boolean(load_default=False)
+    language = fields.String(
+        load_default="en", validate=validate.Regexp(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
+    )
+    source_url = fields.Url(load_default=None)
+    published = fields.Nested(DateAnnotationSchema, load_default=None)
+    sample = fields.Boolean(load_default=False)
+    organizations = fields.List(
+        fields.Nested(OrganizationAnnotationSchema), required=True, validate=NonEmpty
+    )
+    events = fields.List(fields.Nested(EventAnnotationSchema), required=True)
+
+    @validates_schema
+    def check_references(self, data: dict, **kwargs: Any) -> None:
+        errors: dict = {}
+        surface_forms: dict[str, str] = {}
+        for i, org in enumerate(data["organizations"]):
+            if org["id"] in {o["id"] for o in data["organizations"][:i]}:
+                add_error(errors, ("organizations", i, "id"), f"duplicate id {org['id']!r}")
+            forms = [(("name",), org["name"])]
+            forms += [(("aliases", j), alias) for j, alias in enumerate(org["aliases"])]
+            for path, form in forms:
+                if form in surface_forms:
+                    add_error(
+                        errors,
+                        ("organizations", i, *path),
+                        f"{form!r} is already a name or alias of {surface_forms[form]!r}",
+                    )
+                surface_forms.setdefault(form, org["id"])
+        known = {org["id"] for org in data["organizations"]}
+        previous_date: str | None = None
+        for i, event in enumerate(data["events"]):
+            if event["id"] in {e["id"] for e in data["events"][:i]}:
+                add_error(errors, ("events", i, "id"), f"duplicate id {event['id']!r}")
+            for j, org_id in enumerate(event["organizations"]):
+                if org_id not in known:
+                    add_error(
+                        errors,
+                        ("events", i, "organizations", j),
+                        f"unknown organization {org_id!r}",
+                    )
+            date = event["date"]["value"]
+            if date is not None:
+                if not event["date"]["sources"] and date[:4] not in event["evidence"]["quote"]:
+                    add_error(
+                        errors,
+                        ("events", i, "date", "sources"),
+                        "the quote does not state this date: cite its source URL",
+                    )
+                if previous_date is not None and _before(date, previous_date):
+                    add_error(
+                        errors,
+                        ("events", i, "date", "value"),
+                        f"{date} comes before the previous dated event ({previous_date}):"
+                        " events are listed in chronological order",
+                    )
+                previous_date = date
+        if errors:
+            raise ValidationError(errors)
+
+
+def _before(later: str, earlier: str) -> bool:
+    """Whether ``later`` is strictly before ``earlier``, compared at their common precision."""
+    common = min(len(later), len(earlier))
+    return later[:common] < earlier[:common]
