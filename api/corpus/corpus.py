@@ -85,6 +85,10 @@ class Corpus:
             for org_id, found in sorted(entries.items())
         )
 
+    def find_organizations(self, kind: str | None = None) -> list[IndexedOrganization]:
+        """Organizations across articles, by id, of ``kind`` if given."""
+        return [org for org in self.organizations if kind in (None, org.kind)]
+
     def _positions_matching(self, word: str) -> set[int]:
         """Articles with a word that starts with ``word``, found by bisecting the vocabulary."""
         found: set[int] = set()

@@ -125,3 +125,22 @@ class Article:
             mentions=sum(o.mention_count for o in self.organizations),
             events=len(self.events),
         )
+
+    def find_organizations(
+        self, kind: str | None = None, sort: str = "mentions"
+    ) -> list[Organization]:
+        """Organizations of ``kind`` (all if None), most mentioned first or by ``sort="name"``."""
+        found = [org for org in self.organizations if kind in (None, org.kind)]
+        if sort == "name":
+            return sorted(found, key=lambda org: (org.name.casefold(), org.id))
+        return sorted(found, key=lambda org: (-org.mention_count, org.name.casefold(), org.id))
+
+    def find_events(
+        self, organization: str | None = None, status: str | None = None
+    ) -> list[Event]:
+        """Events in chronological order, involving ``organization`` and of ``status`` if given."""
+        return [
+            event
+            for event in self.events
+            if organization in (None, *event.organizations) and status in (None, event.status)
+        ]

@@ -1,0 +1,59 @@
+"""Article Data API: structured data about news articles as JSON over HTTP."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_caching import Cache
+
+from api.blueprint import SlugConverter
+from api.catalog import representations_for
+from api.config import BASE_CONFIG, settings_from_env
+from api.corpus.corpus import Corpus
+from api.errors import ProblemApi
+from api.resources import (
+    article_organizations,
+    articles,
+    health,
+    organizations,
+    sections,
+    timeline,
+)
+from schemas.fields import SLUG_MAX_LENGTH, SLUG_PATTERN
+
+log = logging.getLogger(__name__)
+BLUEPRINTS = (articles, sections, article_organizations, timeline, organizations, health)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment, overridden by ``config``.
+
+    Loads and validates the corpus, so an invalid corpus raises CorpusError here.
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(BASE_CONFIG)
+    app.config.from_mapping(settings_from_env())
+    app.config.from_mapping(config or {})
+
+    corpus = Corpus.load(Path(app.config["ARTICLE_DATA_DIR"]))
+    app.extensions["article_data_corpus"] = corpus
+    app.extensions["article_data_cache"] = Cache(app)
+    representations_for(corpus, root="")  # dump every resource now, not on the first request
+    log.info(
+        "corpus loaded",
+        extra={"articles": len(corpus.articles), "fingerprint": corpus.fingerprint},
+    )
+
+    app.url_map.converters["slug"] = SlugConverter
+    api = ProblemApi(app)
+    api.register_converter(
+        SlugConverter,
+        lambda _: {"type": "string", "pattern": SLUG_PATTERN, "maxLength": SLUG_MAX_LENGTH},
+    )
+    for module in BLUEPRINTS:
+        api.register_blueprint(module.blp)
+    return app

@@ -1,0 +1,45 @@
+"""Settings, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from fixtures import BUNDLED_CORPUS
+
+DEFAULT_CACHE_MAX_AGE = 300
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value the API cannot use."""
+
+
+def settings_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Flask config from the documented environment variables."""
+    settings: dict[str, Any] = {
+        "ARTICLE_DATA_DIR": environ.get("ARTICLE_DATA_DIR") or str(BUNDLED_CORPUS),
+        "CACHE_MAX_AGE": _non_negative_int(environ, "CACHE_MAX_AGE", DEFAULT_CACHE_MAX_AGE),
+    }
+    if environ.get("CACHE_REDIS_URL"):
+        settings |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": environ["CACHE_REDIS_URL"]}
+    return settings
+
+
+def _non_negative_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit():
+        raise ConfigError(f"{name}={raw!r}: must be a whole number of seconds, 0 or more")
+    return int(raw)
+
+
+BASE_CONFIG: dict[str, Any] = {
+    "API_TITLE": "Article Data API",
+    "API_VERSION": "1.0.0",
+    "OPENAPI_VERSION": "3.1.0",
+    "JSON_SORT_KEYS": False,
+    "CACHE_TYPE": "SimpleCache",
+    "CACHE_DEFAULT_TIMEOUT": 0,
+}

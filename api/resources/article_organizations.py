@@ -1,0 +1,46 @@
+"""The organizations an article names, with every mention located in its text."""
+
+from flask.views import MethodView
+
+from api.blueprint import Blueprint, get_or_404
+from api.catalog import current_corpus, page, representations
+from api.responses import json_response
+from schemas.queries import ArticleOrganizationQuerySchema
+from schemas.resources import ArticleOrganizationPageSchema, ArticleOrganizationSchema
+
+blp = Blueprint(
+    "article_organizations",
+    __name__,
+    url_prefix="/v1/articles/<slug:article_id>/organizations",
+    description="Organizations named in an article",
+)
+
+
+@blp.route("")
+class ArticleOrganizations(MethodView):
+    @blp.arguments(ArticleOrganizationQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, ArticleOrganizationPageSchema)
+    def get(self, article_id: str, limit: int, offset: int, sort: str, kind: str | None = None):
+        """List an article's organizations
+
+        Each with its aliases, description, role and every mention, located by section,
+        paragraph and code-point offsets.
+        """
+        article = get_or_404(current_corpus().articles_by_id, article_id, "article")
+        dumped = representations().organizations_in[article_id]
+        found = article.find_organizations(kind, sort)
+        return json_response(
+            page(found, lambda org: dumped[org.id], limit, offset, kind=kind, sort=sort)
+        )
+
+
+@blp.route("/<slug:organization_id>")
+class ArticleOrganizationById(MethodView):
+    @blp.response(200, ArticleOrganizationSchema)
+    def get(self, article_id: str, organization_id: str):
+        """Get an organization as an article presents it
+
+        With every mention of its name and aliases in the article.
+        """
+        organizations = get_or_404(representations().organizations_in, article_id, "article")
+        return json_response(get_or_404(organizations, organization_id, "organization"))

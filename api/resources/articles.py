@@ -1,0 +1,39 @@
+"""Articles: the list with full-text and organization filters, and each article."""
+
+from flask.views import MethodView
+
+from api.blueprint import Blueprint, get_or_404
+from api.catalog import current_corpus, page, representations
+from api.responses import json_response
+from schemas.queries import ArticleQuerySchema
+from schemas.resources import ArticlePageSchema, ArticleSchema
+
+blp = Blueprint("articles", __name__, url_prefix="/v1/articles", description="News articles")
+
+
+@blp.route("")
+class Articles(MethodView):
+    @blp.arguments(ArticleQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, ArticlePageSchema)
+    def get(self, limit: int, offset: int, q: str | None = None, organization: str | None = None):
+        """List articles
+
+        Newest first. `q` keeps articles where every word of the query starts a word of the
+        title or of a paragraph, ignoring case; `organization` keeps those that name it.
+        """
+        found = current_corpus().find_articles(q, organization)
+        summaries = representations().article_summaries
+        return json_response(
+            page(found, lambda a: summaries[a.id], limit, offset, q=q, organization=organization)
+        )
+
+
+@blp.route("/<slug:article_id>")
+class ArticleById(MethodView):
+    @blp.response(200, ArticleSchema)
+    def get(self, article_id: str):
+        """Get an article
+
+        Its metadata, counts, outline and links to its sections, organizations and timeline.
+        """
+        return json_response(get_or_404(representations().articles, article_id, "article"))

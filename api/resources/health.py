@@ -1,0 +1,59 @@
+"""Liveness and readiness for orchestrators and load balancers."""
+
+import logging
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import abort
+
+from api.blueprint import Blueprint
+from api.catalog import current_corpus
+from api.responses import json_response
+from schemas.resources import HealthSchema, ReadinessSchema
+
+blp = Blueprint("health", __name__, description="Health checks")
+log = logging.getLogger(__name__)
+READINESS_KEY = "article-data-api:readyz"
+
+
+@blp.route("/healthz")
+class Health(MethodView):
+    @blp.response(200, HealthSchema)
+    def get(self):
+        """Check that the process runs
+
+        Answers 200 while the process can serve requests.
+        """
+        return json_response({"status": "ok"}, cacheable=False)
+
+
+@blp.route("/readyz")
+class Readiness(MethodView):
+    @blp.response(200, ReadinessSchema)
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    def get(self):
+        """Check that the corpus is loaded and the cache answers
+
+        Answers 503 with a problem while the cache backend does not answer.
+        """
+        corpus = current_corpus()
+        cache = current_app.extensions["article_data_cache"]
+        try:
+            cache.set(READINESS_KEY, corpus.fingerprint)
+            cache_ok = cache.get(READINESS_KEY) == corpus.fingerprint
+        except Exception:  # any backend failure means "not ready", never a 500
+            log.warning("cache backend did not answer", exc_info=True)
+            cache_ok = False
+        if not cache_ok:
+            abort(
+                503,
+                message=f"The cache backend ({current_app.config['CACHE_TYPE']}) does not answer.",
+            )
+        return json_response(
+            {
+                "status": "ready",
+                "corpus": {"articles": len(corpus.articles), "fingerprint": corpus.fingerprint},
+                "cache": {"backend": current_app.config["CACHE_TYPE"], "ok": cache_ok},
+            },
+            cacheable=False,
+        )

@@ -1,0 +1,42 @@
+"""The organization index across all articles."""
+
+from flask.views import MethodView
+
+from api.blueprint import Blueprint, get_or_404
+from api.catalog import current_corpus, page, representations
+from api.responses import json_response
+from schemas.queries import OrganizationQuerySchema
+from schemas.resources import OrganizationPageSchema, OrganizationSchema
+
+blp = Blueprint(
+    "organizations",
+    __name__,
+    url_prefix="/v1/organizations",
+    description="Organizations across all articles",
+)
+
+
+@blp.route("")
+class Organizations(MethodView):
+    @blp.arguments(OrganizationQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, OrganizationPageSchema)
+    def get(self, limit: int, offset: int, kind: str | None = None):
+        """List organizations across articles
+
+        By id, each with the articles that name it and its mention count in each.
+        """
+        found = current_corpus().find_organizations(kind)
+        dumped = representations().organizations
+        return json_response(page(found, lambda org: dumped[org.id], limit, offset, kind=kind))
+
+
+@blp.route("/<slug:organization_id>")
+class OrganizationById(MethodView):
+    @blp.response(200, OrganizationSchema)
+    def get(self, organization_id: str):
+        """Get an organization across articles
+
+        With the articles that name it and its mention count in each.
+        """
+        organizations = representations().organizations
+        return json_response(get_or_404(organizations, organization_id, "organization"))

@@ -1,0 +1,41 @@
+"""An article's sections: the lead, then one per heading, every paragraph verbatim."""
+
+from flask.views import MethodView
+
+from api.blueprint import Blueprint, get_or_404
+from api.catalog import page, representations
+from api.responses import json_response
+from schemas.queries import PageQuerySchema
+from schemas.resources import SectionPageSchema, SectionSchema
+
+blp = Blueprint(
+    "sections",
+    __name__,
+    url_prefix="/v1/articles/<slug:article_id>/sections",
+    description="Article text, section by section",
+)
+
+
+@blp.route("")
+class Sections(MethodView):
+    @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, SectionPageSchema)
+    def get(self, article_id: str, limit: int, offset: int):
+        """List an article's sections
+
+        In reading order: the lead (heading null), then one section per heading.
+        """
+        sections = get_or_404(representations().sections, article_id, "article")
+        return json_response(page(list(sections.values()), lambda s: s, limit, offset))
+
+
+@blp.route("/<slug:section_id>")
+class SectionById(MethodView):
+    @blp.response(200, SectionSchema)
+    def get(self, article_id: str, section_id: str):
+        """Get a section
+
+        Its heading and its paragraphs, verbatim.
+        """
+        sections = get_or_404(representations().sections, article_id, "article")
+        return json_response(get_or_404(sections, section_id, "section"))

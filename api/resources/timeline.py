@@ -1,0 +1,60 @@
+"""An article's timeline: the events it reports or anticipates, with their evidence."""
+
+from flask.views import MethodView
+
+from api.blueprint import Blueprint, get_or_404
+from api.catalog import current_corpus, page, representations
+from api.responses import json_response
+from schemas.queries import EventQuerySchema
+from schemas.resources import EventPageSchema, EventSchema
+
+blp = Blueprint(
+    "timeline",
+    __name__,
+    url_prefix="/v1/articles/<slug:article_id>/timeline",
+    description="Events an article reports or anticipates",
+)
+
+
+@blp.route("")
+class Timeline(MethodView):
+    @blp.arguments(EventQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, EventPageSchema)
+    def get(
+        self,
+        article_id: str,
+        limit: int,
+        offset: int,
+        organization: str | None = None,
+        status: str | None = None,
+    ):
+        """List an article's events
+
+        In chronological order. Dates are only as precise as their evidence; an undated
+        event has a relative label instead.
+        """
+        article = get_or_404(current_corpus().articles_by_id, article_id, "article")
+        dumped = representations().events[article_id]
+        found = article.find_events(organization, status)
+        return json_response(
+            page(
+                found,
+                lambda e: dumped[e.id],
+                limit,
+                offset,
+                organization=organization,
+                status=status,
+            )
+        )
+
+
+@blp.route("/<slug:event_id>")
+class EventById(MethodView):
+    @blp.response(200, EventSchema)
+    def get(self, article_id: str, event_id: str):
+        """Get an event
+
+        With its date, the organizations involved and the verbatim quote that supports it.
+        """
+        events = get_or_404(representations().events, article_id, "article")
+        return json_response(get_or_404(events, event_id, "event"))

@@ -1,0 +1,37 @@
+"""JSON responses with strong ETags, conditional GETs and Cache-Control."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask import Response, current_app, request
+
+JSON = "application/json"
+PROBLEM_JSON = "application/problem+json"
+
+
+def encode(payload: Any) -> bytes:
+    """Compact UTF-8 JSON, the exact bytes the API sends."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def strong_etag(body: bytes) -> str:
+    """A strong validator: a hash of the exact bytes sent."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def json_response(payload: Any, *, cacheable: bool = True) -> Response:
+    """A 200 with a strong ETag, or a 304 when ``If-None-Match`` already holds it.
+
+    ``cacheable=False`` is for live status that no cache may keep.
+    """
+    response = Response(encode(payload), mimetype=JSON)
+    response.set_etag(strong_etag(response.get_data()))
+    if cacheable:
+        response.cache_control.public = True
+        response.cache_control.max_age = current_app.config["CACHE_MAX_AGE"]
+    else:
+        response.cache_control.no_store = True
+    return response.make_conditional(request)

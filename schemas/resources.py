@@ -1,0 +1,237 @@
+"""Every shape the API returns. The OpenAPI components are generated from these."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from schemas.fields import (
+    DATE_CONFIDENCES,
+    DATE_PRECISIONS,
+    EVENT_STATUSES,
+    ORGANIZATION_KINDS,
+    PartialDate,
+    Slug,
+)
+
+
+def described(description: str, field: fields.Field) -> fields.Field:
+    """``field``, documented with ``description``."""
+    field.metadata = {**field.metadata, "description": description}
+    return field
+
+
+def link(description: str = "A path on this API", **kwargs) -> fields.String:
+    return fields.String(
+        required=True, metadata={"format": "uri-reference", "description": description}, **kwargs
+    )
+
+
+class SelfLinksSchema(Schema):
+    self = link()
+
+
+class PageLinksSchema(Schema):
+    self = link()
+    next = link("The next page, or null on the last page", allow_none=True)
+    prev = link("The previous page, or null on the first page", allow_none=True)
+
+
+class ArticleLinksSchema(Schema):
+    self = link()
+    sections = link()
+    organizations = link()
+    timeline = link()
+
+
+class OrganizationLinksSchema(Schema):
+    self = link()
+    index = link("This organization across all articles")
+
+
+class DateSchema(Schema):
+    value = described(
+        "ISO 8601 date at the precision the evidence allows (YYYY, YYYY-MM or YYYY-MM-DD)",
+        PartialDate(required=True, allow_none=True),
+    )
+    precision = fields.String(
+        required=True, allow_none=True, validate=validate.OneOf(DATE_PRECISIONS)
+    )
+    label = described(
+        "How the article places it in time, e.g. 'later'",
+        fields.String(required=True, allow_none=True),
+    )
+    sources = described(
+        "Where a date the article does not state comes from",
+        fields.List(fields.Url(), required=True),
+    )
+    confidence = described(
+        "stated-in-article, single-source (one page) or confirmed (two or more pages agree)",
+        fields.String(required=True, allow_none=True, validate=validate.OneOf(DATE_CONFIDENCES)),
+    )
+
+
+class CountsSchema(Schema):
+    sections = fields.Integer(required=True)
+    paragraphs = fields.Integer(required=True)
+    words = fields.Integer(required=True)
+    organizations = fields.Integer(required=True)
+    mentions = fields.Integer(required=True)
+    events = fields.Integer(required=True)
+
+
+class ArticleSummarySchema(Schema):
+    id = Slug(required=True)
+    title = fields.String(required=True)
+    title_is_editorial = described(
+        "True when the publisher's title was not recovered and this one was written for the API",
+        fields.Boolean(required=True),
+    )
+    language = fields.String(required=True)
+    source_url = fields.Url(required=True, allow_none=True)
+    published = fields.Nested(DateSchema, required=True, allow_none=True)
+    sample = described(
+        "True for sample articles written for this project", fields.Boolean(required=True)
+    )
+    counts = fields.Nested(CountsSchema, required=True)
+    links = fields.Nested(ArticleLinksSchema, required=True, dump_only=True)
+
+
+class OutlineEntrySchema(Schema):
+    id = Slug(required=True)
+    position = fields.Integer(required=True)
+    heading = fields.String(required=True, allow_none=True)
+
+
+class ArticleSchema(ArticleSummarySchema):
+    outline = described(
+        "The sections in order, without their paragraphs",
+        fields.List(fields.Nested(OutlineEntrySchema), required=True, attribute="sections"),
+    )
+
+
+class SectionSchema(Schema):
+    id = described("'lead' for the lead, else a slug of the heading", Slug(required=True))
+    position = described("1 for the lead", fields.Integer(required=True))
+    heading = described("null for the lead", fields.String(required=True, allow_none=True))
+    paragraphs = described("Each paragraph verbatim", fields.List(fields.String(), required=True))
+    word_count = fields.Integer(required=True)
+    links = fields.Nested(SelfLinksSchema, required=True, dump_only=True)
+
+
+class TextSpanSchema(Schema):
+    section_id = Slug(required=True)
+    paragraph = described(
+        "Index into the section's paragraphs, or null for its heading",
+        fields.Integer(required=True, allow_none=True),
+    )
+    start = described("Code-point offset where the text starts", fields.Integer(required=True))
+    end = described("Code-point offset just past the text", fields.Integer(required=True))
+    text = fields.String(required=True)
+
+
+class ArticleOrganizationSchema(Schema):
+    id = Slug(required=True)
+    name = fields.String(required=True)
+    aliases = described("Other names the article uses", fields.List(fields.String(), required=True))
+    kind = fields.String(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
+    description = fields.String(required=True)
+    country = fields.String(required=True, allow_none=True)
+    role = described("What the article says of its part in the story", fields.String(required=True))
+    same_as = fields.List(fields.Url(), required=True)
+    mention_count = fields.Integer(required=True)
+    mentions = fields.List(fields.Nested(TextSpanSchema), required=True)
+    links = fields.Nested(OrganizationLinksSchema, required=True, dump_only=True)
+
+
+class EventSchema(Schema):
+    id = Slug(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(EVENT_STATUSES))
+    date = fields.Nested(DateSchema, required=True)
+    organizations = described("Organization ids", fields.List(Slug(), required=True))
+    evidence = described(
+        "The verbatim quote that supports the event", fields.Nested(TextSpanSchema, required=True)
+    )
+    links = fields.Nested(SelfLinksSchema, required=True, dump_only=True)
+
+
+class OrganizationArticleSchema(Schema):
+    id = described("The article id", Slug(required=True, attribute="article.id"))
+    title = fields.String(required=True, attribute="article.title")
+    mention_count = fields.Integer(required=True)
+    links = fields.Nested(SelfLinksSchema, required=True, dump_only=True)
+
+
+class OrganizationSchema(Schema):
+    id = Slug(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
+    article_count = fields.Integer(required=True)
+    mention_count = described("Mentions across all articles", fields.Integer(required=True))
+    articles = fields.List(fields.Nested(OrganizationArticleSchema), required=True)
+    links = fields.Nested(SelfLinksSchema, required=True, dump_only=True)
+
+
+def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+    """A collection page of ``item_schema`` items."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema), required=True),
+            "limit": fields.Integer(required=True),
+            "offset": fields.Integer(required=True),
+            "total": described(
+                "Items matching the query, on all pages", fields.Integer(required=True)
+            ),
+            "links": fields.Nested(PageLinksSchema, required=True),
+        },
+        name=name,
+    )
+
+
+ArticlePageSchema = page_schema(ArticleSummarySchema, "ArticlePage")
+SectionPageSchema = page_schema(SectionSchema, "SectionPage")
+ArticleOrganizationPageSchema = page_schema(ArticleOrganizationSchema, "ArticleOrganizationPage")
+EventPageSchema = page_schema(EventSchema, "EventPage")
+OrganizationPageSchema = page_schema(OrganizationSchema, "OrganizationPage")
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True, metadata={"example": "ok"})
+
+
+class CorpusStatusSchema(Schema):
+    articles = fields.Integer(required=True)
+    fingerprint = described("Hash of the corpus files", fields.String(required=True))
+
+
+class CacheStatusSchema(Schema):
+    backend = fields.String(required=True)
+    ok = fields.Boolean(required=True)
+
+
+class ReadinessSchema(Schema):
+    status = fields.String(required=True)
+    corpus = fields.Nested(CorpusStatusSchema, required=True)
+    cache = fields.Nested(CacheStatusSchema, required=True)
+
+
+class InvalidParamSchema(Schema):
+    name = fields.String(required=True)
+    location = fields.String(required=True, metadata={"example": "query"})
+    reason = fields.String(required=True)
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, served as application/problem+json."""
+
+    type = fields.String(
+        required=True, metadata={"format": "uri-reference", "example": "about:blank"}
+    )
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    instance = described("The path of the request", fields.String())
+    invalid_params = described(
+        "Each bad parameter and why it failed", fields.List(fields.Nested(InvalidParamSchema))
+    )

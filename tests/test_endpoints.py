@@ -1,0 +1,288 @@
+"""Every endpoint through Flask's test client, asserting content."""
+
+import pytest
+
+from fixtures import BUNDLED_CORPUS
+from tests.conftest import SAMPLE_ID, SEED_ID, SEED_URL
+from tests.test_seed_article import HEADINGS
+
+
+def get_json(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def test_article_list(client):
+    body = get_json(client, "/v1/articles")
+    assert [a["id"] for a in body["items"]] == [SEED_ID, SAMPLE_ID]
+    assert (body["limit"], body["offset"], body["total"]) == (20, 0, 2)
+    assert body["links"] == {"self": "/v1/articles?limit=20&offset=0", "next": None, "prev": None}
+    seed = body["items"][0]
+    assert seed["counts"] == {
+        "sections": 6,
+        "paragraphs": 16,
+        "words": 764,
+        "organizations": 4,
+        "mentions": 26,
+        "events": 6,
+    }
+    assert seed["published"] == {
+        "value": "2026-03-20",
+        "precision": "day",
+        "label": None,
+        "sources": [seed["source_url"]],
+        "confidence": "single-source",
+    }
+    assert seed["title_is_editorial"] is True and seed["sample"] is False
+    assert body["items"][1]["sample"] is True and body["items"][1]["published"] is None
+
+
+def test_article_list_filters_keep_their_values_in_paging_links(client):
+    body = get_json(client, "/v1/articles?organization=mistral-ai&q=Open+models&limit=1")
+    assert [a["id"] for a in body["items"]] == [SEED_ID]
+    assert body["total"] == 2
+    assert body["links"] == {
+        "self": "/v1/articles?organization=mistral-ai&q=Open+models&limit=1&offset=0",
+        "next": "/v1/articles?organization=mistral-ai&q=Open+models&limit=1&offset=1",
+        "prev": None,
+    }
+    second = get_json(client, body["links"]["next"])
+    assert [a["id"] for a in second["items"]] == [SAMPLE_ID]
+    assert second["links"]["next"] is None
+    assert second["links"]["prev"] == body["links"]["self"]
+
+
+def test_article_list_past_the_end_is_an_empty_page(client):
+    body = get_json(client, "/v1/articles?offset=40")
+    assert body["items"] == [] and body["total"] == 2
+    assert body["links"]["prev"] == "/v1/articles?limit=20&offset=20"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=nemotron", [SEED_ID]),
+        ("q=catalogue", [SAMPLE_ID]),
+        ("organization=nvidia", [SEED_ID]),
+        ("organization=unknown-org", []),
+    ],
+)
+def test_article_list_filters(client, query, expected):
+    assert [a["id"] for a in get_json(client, f"/v1/articles?{query}")["items"]] == expected
+
+
+def test_article_detail(client):
+    body = get_json(client, SEED_URL)
+    assert body["title"] == "Mistral AI becomes a founding member of NVIDIA’s Nemotron coalition"
+    assert [entry["heading"] for entry in body["outline"]] == [None, *HEADINGS]
+    assert [entry["position"] for entry in body["outline"]] == [1, 2, 3, 4, 5, 6]
+    assert body["links"] == {
+        "self": SEED_URL,
+        "sections": f"{SEED_URL}/sections",
+        "organizations": f"{SEED_URL}/organizations",
+        "timeline": f"{SEED_URL}/timeline",
+    }
+
+
+def test_sections_rebuild_the_fixture_text_exactly(client):
+    sections = get_json(client, f"{SEED_URL}/sections")["items"]
+    blocks = []
+    for section in sections:
+        blocks += [f"## {section['heading']}"] if section["heading"] is not None else []
+        blocks += section["paragraphs"]
+    fixture = BUNDLED_CORPUS / "articles" / SEED_ID / "article.md"
+    assert "\n\n".join(blocks) + "\n" == fixture.read_text("utf-8")
+    assert [s["heading"] for s in sections] == [None, *HEADINGS]
+
+
+def test_section_detail(client):
+    body = get_json(client, f"{SEED_URL}/sections/what-mistral-brings-to-the-partnership")
+    assert body["position"] == 3
+    assert body["heading"] == "What Mistral Brings to the Partnership"
+    assert body["paragraphs"][1].startswith("Mistral has already shown")
+    assert body["word_count"] == sum(len(p.split()) for p in body["paragraphs"])
+    lead = get_json(client, f"{SEED_URL}/sections/lead")
+    assert lead["heading"] is None and lead["position"] == 1
+
+
+def test_organizations_mentions_slice_the_served_text(client):
+    sections = {s["id"]: s for s in get_json(client, f"{SEED_URL}/sections")["items"]}
+    body = get_json(client, f"{SEED_URL}/organizations")
+    assert [o["id"] for o in body["items"]] == [
+        "mistral-ai",
+        "nemotron-coalition",
+        "nvidia",
+        "meta",
+    ]
+    for org in body["items"]:
+        assert org["mention_count"] == len(org["mentions"]) > 0
+        for m in org["mentions"]:
+            section = sections[m["section_id"]]
+            text = (
+                section["heading"]
+                if m["paragraph"] is None
+                else section["paragraphs"][m["paragraph"]]
+            )
+            assert text[m["start"] : m["end"]] == m["text"]
+
+
+def test_organizations_sort_and_filter(client):
+    by_name = get_json(client, f"{SEED_URL}/organizations?sort=name")
+    assert [o["name"] for o in by_name["items"]] == [
+        "Meta",
+        "Mistral AI",
+        "NVIDIA",
+        "NVIDIA Nemotron coalition",
+    ]
+    coalitions = get_json(client, f"{SEED_URL}/organizations?kind=coalition")
+    assert [o["id"] for o in coalitions["items"]] == ["nemotron-coalition"]
+    assert (
+        coalitions["links"]["self"]
+        == f"{SEED_URL}/organizations?kind=coalition&sort=mentions&limit=20&offset=0"
+    )
+
+
+def test_organization_in_article(client):
+    body = get_json(client, f"{SEED_URL}/organizations/mistral-ai")
+    assert body["aliases"] == ["Mistral", "the French startup", "the French company"]
+    assert (body["kind"], body["country"]) == ("company", "France")
+    assert body["same_as"] == ["https://www.wikidata.org/wiki/Q119718658"]
+    assert body["mention_count"] == 11
+    assert body["mentions"][0] == {
+        "section_id": "lead",
+        "paragraph": 0,
+        "start": 68,
+        "end": 78,
+        "text": "Mistral AI",
+    }
+    heading_mention = {
+        "section_id": "what-mistral-brings-to-the-partnership",
+        "paragraph": None,
+        "start": 5,
+        "end": 12,
+        "text": "Mistral",
+    }
+    assert heading_mention in body["mentions"]
+    assert body["links"] == {
+        "self": f"{SEED_URL}/organizations/mistral-ai",
+        "index": "/v1/organizations/mistral-ai",
+    }
+
+
+def test_timeline(client):
+    body = get_json(client, f"{SEED_URL}/timeline")
+    assert [e["id"] for e in body["items"]] == [
+        "mistral-ai-founded-on-openness",
+        "nvidia-builds-ai-ecosystem",
+        "open-models-catch-up",
+        "nemotron-coalition-launched",
+        "mistral-ai-joins-as-founder",
+        "partnership-results-visible",
+    ]
+    sections = {s["id"]: s for s in get_json(client, f"{SEED_URL}/sections")["items"]}
+    for event in body["items"]:
+        span = event["evidence"]
+        assert (
+            sections[span["section_id"]]["paragraphs"][span["paragraph"]][
+                span["start"] : span["end"]
+            ]
+            == span["text"]
+        )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("organization=meta", ["open-models-catch-up"]),
+        ("status=anticipated", ["partnership-results-visible"]),
+        ("organization=nvidia&status=past", ["nemotron-coalition-launched"]),
+        ("organization=unknown-org", []),
+    ],
+)
+def test_timeline_filters(client, query, expected):
+    assert [e["id"] for e in get_json(client, f"{SEED_URL}/timeline?{query}")["items"]] == expected
+
+
+def test_event_detail(client):
+    body = get_json(client, f"{SEED_URL}/timeline/partnership-results-visible")
+    assert body["status"] == "anticipated"
+    assert body["date"] == {
+        "value": None,
+        "precision": None,
+        "label": "later",
+        "sources": [],
+        "confidence": None,
+    }
+    assert body["organizations"] == ["mistral-ai", "nvidia"]
+    assert body["evidence"]["text"].endswith("will become visible later.")
+    sample = get_json(client, f"/v1/articles/{SAMPLE_ID}/timeline/shared-search-announced")
+    assert sample["date"]["confidence"] == "stated-in-article"
+
+
+def test_organization_index(client):
+    body = get_json(client, "/v1/organizations")
+    assert [o["id"] for o in body["items"]] == [
+        "harbour-city-library-consortium",
+        "meta",
+        "mistral-ai",
+        "nemotron-coalition",
+        "northwind-data-cooperative",
+        "nvidia",
+    ]
+    assert [o["id"] for o in get_json(client, "/v1/organizations?kind=nonprofit")["items"]] == [
+        "northwind-data-cooperative"
+    ]
+
+
+def test_organization_index_entry_lists_articles_with_counts(client):
+    body = get_json(client, "/v1/organizations/mistral-ai")
+    assert (body["name"], body["article_count"], body["mention_count"]) == ("Mistral AI", 2, 12)
+    assert body["articles"] == [
+        {
+            "id": SEED_ID,
+            "title": "Mistral AI becomes a founding member of NVIDIA’s Nemotron coalition",
+            "mention_count": 11,
+            "links": {"self": SEED_URL},
+        },
+        {
+            "id": SAMPLE_ID,
+            "title": "Sample article: Harbour City libraries open a shared catalogue search",
+            "mention_count": 1,
+            "links": {"self": f"/v1/articles/{SAMPLE_ID}"},
+        },
+    ]
+
+
+def test_health_and_readiness(client):
+    assert get_json(client, "/healthz") == {"status": "ok"}
+    ready = get_json(client, "/readyz")
+    assert ready["status"] == "ready" and ready["corpus"]["articles"] == 2
+    assert ready["cache"] == {"backend": "SimpleCache", "ok": True}
+    assert client.get("/readyz").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/articles",
+        SEED_URL,
+        f"{SEED_URL}/sections",
+        f"{SEED_URL}/organizations/nvidia",
+        f"{SEED_URL}/timeline",
+        "/v1/organizations/meta",
+    ],
+)
+def test_head_and_conditional_get(client, url):
+    full = client.get(url)
+    assert full.headers["Cache-Control"] == "public, max-age=300"
+    etag = full.headers["ETag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    head = client.head(url)
+    assert head.status_code == 200 and head.get_data() == b""
+    assert head.headers["ETag"] == etag
+    assert head.headers["Content-Length"] == full.headers["Content-Length"]
+    not_modified = client.get(url, headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.get_data() == b""
+    assert not_modified.headers["ETag"] == etag

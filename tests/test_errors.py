@@ -1,0 +1,105 @@
+"""Every error is an RFC 9457 problem: never HTML, never a 5xx for client input."""
+
+import pytest
+
+from api import create_app
+from tests.conftest import SEED_URL
+
+
+def problem(response, status):
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["status"] == status and body["type"] == "about:blank"
+    assert body["title"] and body["detail"]
+    return body
+
+
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [
+        ("/v1/articles/no-such-article", "No article with id 'no-such-article'."),
+        (f"{SEED_URL}/sections/no-such-section", "No section with id 'no-such-section'."),
+        (f"{SEED_URL}/organizations/openai", "No organization with id 'openai'."),
+        (f"{SEED_URL}/timeline/no-event", "No event with id 'no-event'."),
+        ("/v1/organizations/openai", "No organization with id 'openai'."),
+        ("/v1/articles/no-such-article/timeline", "No article with id 'no-such-article'."),
+    ],
+)
+def test_unknown_ids_are_404_problems(client, url, detail):
+    assert problem(client.get(url), 404)["detail"] == detail
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/nope",
+        "/v1/articles/Not-A-Slug",
+        "/v1/articles/..%2Fetc",
+        "/v1/articles/a%00b",
+        "/v1/articles/" + "a" * 101,
+        "/v1/articles/x/",
+        "/v1",
+    ],
+)
+def test_unknown_paths_are_404_problems(client, url):
+    body = problem(client.get(url), 404)
+    assert "<" not in body["detail"]
+
+
+def test_wrong_method_is_405_with_allow(client):
+    response = client.delete(SEED_URL)
+    problem(response, 405)
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_unknown_query_parameter_is_named(client):
+    body = problem(client.get("/v1/articles?organisation=nvidia"), 400)
+    assert body["invalid_params"] == [
+        {"name": "organisation", "location": "query", "reason": "unknown parameter"}
+    ]
+    assert body["detail"] == "Invalid parameters: organisation."
+
+
+def test_every_bad_parameter_is_listed(client):
+    body = problem(client.get(f"{SEED_URL}/organizations?limit=101&offset=-1&sort=size"), 400)
+    assert body["invalid_params"] == [
+        {
+            "name": "limit",
+            "location": "query",
+            "reason": "Must be greater than or equal to 1 and less than or equal to 100.",
+        },
+        {"name": "offset", "location": "query", "reason": "Must be greater than or equal to 0."},
+        {"name": "sort", "location": "query", "reason": "Must be one of: mentions, name."},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/v1/articles?limit=abc", "limit"),
+        ("/v1/articles?q=", "q"),
+        ("/v1/articles?q=%E2%80%93%E2%80%93", "q"),
+        ("/v1/articles?q=" + "x" * 201, "q"),
+        ("/v1/articles?organization=Not_A_Slug", "organization"),
+        (f"{SEED_URL}/timeline?status=soon", "status"),
+        (f"{SEED_URL}/organizations?kind=startup", "kind"),
+        ("/v1/organizations?offset=1.5", "offset"),
+        (f"{SEED_URL}/sections?q=x", "q"),
+    ],
+)
+def test_bad_parameters_are_400_problems(client, url, name):
+    assert [p["name"] for p in problem(client.get(url), 400)["invalid_params"]] == [name]
+
+
+def test_server_errors_are_problems_without_internals():
+    app = create_app({"PROPAGATE_EXCEPTIONS": False})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    body = problem(response, 500)
+    assert body["title"] == "Internal Server Error"
+    assert "secret" not in response.get_data(as_text=True)

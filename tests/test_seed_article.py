@@ -1,0 +1,113 @@
+"""The seed article, loaded by the data layer alone (no Flask): verbatim text and derived data."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from api.corpus.corpus import Corpus
+from fixtures import BUNDLED_CORPUS
+from tests.conftest import SEED_ID
+
+# sha256 of shared/articles/mistral-nvidia-nemotron-coalition.txt as received: the
+# fixture must reproduce the publisher's text byte for byte once the heading marks go.
+SOURCE_SHA256 = "2410ba6c9be232976ff8ad39ec721f8be1512477ae865adb6178ae6112954b5e"
+HEADINGS = [
+    "What the Coalition Is and What It's For",
+    "What Mistral Brings to the Partnership",
+    "NVIDIA Is More Than Just “Hardware” Here",
+    "Openness as a Strategy, Not Just an Ideology",
+    "What This Means in Practice",
+]
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return Corpus.load(BUNDLED_CORPUS).articles_by_id[SEED_ID]
+
+
+def test_sections_are_the_lead_then_the_five_headings(seed):
+    assert [s.heading for s in seed.sections] == [None, *HEADINGS]
+    assert [s.id for s in seed.sections] == [
+        "lead",
+        "what-the-coalition-is-and-what-its-for",
+        "what-mistral-brings-to-the-partnership",
+        "nvidia-is-more-than-just-hardware-here",
+        "openness-as-a-strategy-not-just-an-ideology",
+        "what-this-means-in-practice",
+    ]
+    assert [len(s.paragraphs) for s in seed.sections] == [2, 3, 2, 3, 3, 3]
+
+
+def test_plain_text_is_the_publishers_text_byte_for_byte(seed):
+    lines = []
+    for section in seed.sections:
+        lines += [section.heading] if section.heading else []
+        lines += section.paragraphs
+    assert hashlib.sha256("\n".join(lines).encode()).hexdigest() == SOURCE_SHA256
+    assert seed.sections[-1].paragraphs[-1].endswith("interesting in itself 🙂")
+    assert "open “frontier models” – that is" in seed.sections[0].paragraphs[1]
+
+
+def test_every_mention_slices_out_its_own_text(seed):
+    checked = 0
+    for org in seed.organizations:
+        forms = {org.name, *org.aliases}
+        for mention in org.mentions:
+            section = seed.sections_by_id[mention.section_id]
+            text = (
+                section.heading
+                if mention.paragraph is None
+                else section.paragraphs[mention.paragraph]
+            )
+            assert text[mention.start : mention.end] == mention.text
+            assert mention.text in forms
+            checked += 1
+    assert checked == seed.counts.mentions == 26
+
+
+def test_mentions_prefer_the_longest_name_and_respect_word_boundaries(seed):
+    orgs = seed.organizations_by_id
+    assert {m.text for m in orgs["mistral-ai"].mentions} == {
+        "Mistral AI",
+        "Mistral",
+        "the French startup",
+        "the French company",
+    }
+    coalition_texts = [m.text for m in orgs["nemotron-coalition"].mentions]
+    assert "NVIDIA Nemotron coalition" in coalition_texts
+    # "NVIDIA" inside "NVIDIA Nemotron coalition" belongs to the coalition's name.
+    assert orgs["nvidia"].mention_count == 6
+    assert [(m.section_id, m.paragraph) for m in orgs["meta"].mentions] == [
+        ("openness-as-a-strategy-not-just-an-ideology", 1)
+    ]
+
+
+def test_every_event_quote_is_found_where_the_evidence_says(seed):
+    for event in seed.events:
+        span = event.evidence
+        paragraph = seed.sections_by_id[span.section_id].paragraphs[span.paragraph]
+        assert paragraph[span.start : span.end] == span.text
+
+
+def test_timeline_dates_are_sourced_or_relative(seed):
+    timeline = [(e.id, e.status, e.date.value, e.date.precision, e.date.label) for e in seed.events]
+    assert timeline == [
+        ("mistral-ai-founded-on-openness", "past", "2023-04", "month", "from the very beginning"),
+        ("nvidia-builds-ai-ecosystem", "ongoing", None, None, "in recent years"),
+        ("open-models-catch-up", "past", None, None, "over the last couple of years"),
+        ("nemotron-coalition-launched", "past", "2026-03-16", "day", None),
+        ("mistral-ai-joins-as-founder", "announced", "2026-03-16", "day", None),
+        ("partnership-results-visible", "anticipated", None, None, "later"),
+    ]
+    # The article states no date, so every date cites where it comes from.
+    for event in seed.events:
+        assert bool(event.date.sources) == (event.date.value is not None)
+    launch = seed.events_by_id["nemotron-coalition-launched"].date
+    assert launch.confidence == "confirmed" and len(launch.sources) == 2
+
+
+def test_nothing_reads_shared_at_run_time():
+    project = Path(__file__).resolve().parents[1]
+    for path in [*project.glob("api/**/*.py"), *project.glob("schemas/*.py")]:
+        assert "shared/" not in path.read_text("utf-8"), path
