@@ -103,17 +103,17 @@ def representations() -> Representations:
 def page(
     found: Sequence[T],
     represent: Callable[[T], Representation],
+    path: str,
     limit: int,
     offset: int,
     **filters: Any,
 ) -> Representation:
-    """One page of ``found``, represented, with self, next and prev links that keep the filters."""
+    """One page of ``found``, represented, with links to ``path`` that keep the filters."""
     total = len(found)
     kept = {name: value for name, value in sorted(filters.items()) if value is not None}
 
     def link(at: int) -> str:
-        query = urlencode({**kept, "limit": limit, "offset": at})
-        return f"{request.script_root}{request.path}?{query}"
+        return f"{path}?{urlencode({**kept, 'limit': limit, 'offset': at})}"
 
     return {
         "items": [represent(item) for item in found[offset : offset + limit]],

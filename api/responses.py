@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from flask import Response, current_app, request
+
+from api.catalog import Representation, page
+
+T = TypeVar("T")
 
 JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"
@@ -20,6 +25,22 @@ def encode(payload: Any) -> bytes:
 def strong_etag(body: bytes) -> str:
     """A strong validator: a hash of the exact bytes sent."""
     return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def collection_response(
+    found: Sequence[T],
+    represent: Callable[[T], Representation],
+    limit: int,
+    offset: int,
+    **filters: Any,
+) -> Response:
+    """A page of ``found`` at the current URL, with its links also in a ``Link`` header."""
+    body = page(found, represent, request.script_root + request.path, limit, offset, **filters)
+    response = json_response(body)
+    response.headers["Link"] = ", ".join(
+        f'<{url}>; rel="{rel}"' for rel, url in body["links"].items() if url is not None
+    )
+    return response
 
 
 def json_response(payload: Any, *, cacheable: bool = True) -> Response:

@@ -70,6 +70,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.fixture()
+def unused_redis_url() -> str:
+    """A Redis URL where nothing listens."""
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
 class LiveServer:
     """``article-data-api serve`` on a free 127.0.0.1 port, stopped by its PID."""
 

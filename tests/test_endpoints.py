@@ -2,6 +2,7 @@
 
 import pytest
 
+from api import create_app
 from fixtures import BUNDLED_CORPUS
 from tests.conftest import SAMPLE_ID, SEED_ID, SEED_URL
 from tests.test_seed_article import HEADINGS
@@ -286,3 +287,18 @@ def test_head_and_conditional_get(client, url):
     not_modified = client.get(url, headers={"If-None-Match": etag})
     assert not_modified.status_code == 304 and not_modified.get_data() == b""
     assert not_modified.headers["ETag"] == etag
+
+
+def test_collections_repeat_their_paging_links_in_a_link_header(client):
+    response = client.get("/v1/articles?limit=1&offset=1")
+    assert response.headers["Link"] == (
+        '</v1/articles?limit=1&offset=1>; rel="self", </v1/articles?limit=1&offset=0>; rel="prev"'
+    )
+
+
+def test_readiness_fails_while_the_cache_backend_does_not_answer(unused_redis_url):
+    app = create_app({"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": unused_redis_url})
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["detail"] == "The cache backend (RedisCache) does not answer."

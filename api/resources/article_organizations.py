@@ -3,8 +3,8 @@
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, get_or_404
-from api.catalog import current_corpus, page, representations
-from api.responses import json_response
+from api.catalog import current_corpus, representations
+from api.responses import collection_response, json_response
 from schemas.queries import ArticleOrganizationQuerySchema
 from schemas.resources import ArticleOrganizationPageSchema, ArticleOrganizationSchema
 
@@ -29,8 +29,8 @@ class ArticleOrganizations(MethodView):
         article = get_or_404(current_corpus().articles_by_id, article_id, "article")
         dumped = representations().organizations_in[article_id]
         found = article.find_organizations(kind, sort)
-        return json_response(
-            page(found, lambda org: dumped[org.id], limit, offset, kind=kind, sort=sort)
+        return collection_response(
+            found, lambda org: dumped[org.id], limit, offset, kind=kind, sort=sort
         )
 
 

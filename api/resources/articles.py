@@ -3,8 +3,8 @@
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, get_or_404
-from api.catalog import current_corpus, page, representations
-from api.responses import json_response
+from api.catalog import current_corpus, representations
+from api.responses import collection_response, json_response
 from schemas.queries import ArticleQuerySchema
 from schemas.resources import ArticlePageSchema, ArticleSchema
 
@@ -23,8 +23,8 @@ class Articles(MethodView):
         """
         found = current_corpus().find_articles(q, organization)
         summaries = representations().article_summaries
-        return json_response(
-            page(found, lambda a: summaries[a.id], limit, offset, q=q, organization=organization)
+        return collection_response(
+            found, lambda a: summaries[a.id], limit, offset, q=q, organization=organization
         )
 
 

@@ -3,8 +3,8 @@
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, get_or_404
-from api.catalog import current_corpus, page, representations
-from api.responses import json_response
+from api.catalog import current_corpus, representations
+from api.responses import collection_response, json_response
 from schemas.queries import OrganizationQuerySchema
 from schemas.resources import OrganizationPageSchema, OrganizationSchema
 
@@ -27,7 +27,7 @@ class Organizations(MethodView):
         """
         found = current_corpus().find_organizations(kind)
         dumped = representations().organizations
-        return json_response(page(found, lambda org: dumped[org.id], limit, offset, kind=kind))
+        return collection_response(found, lambda org: dumped[org.id], limit, offset, kind=kind)
 
 
 @blp.route("/<slug:organization_id>")

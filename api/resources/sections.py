@@ -3,8 +3,8 @@
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, get_or_404
-from api.catalog import page, representations
-from api.responses import json_response
+from api.catalog import representations
+from api.responses import collection_response, json_response
 from schemas.queries import PageQuerySchema
 from schemas.resources import SectionPageSchema, SectionSchema
 
@@ -26,7 +26,7 @@ class Sections(MethodView):
         In reading order: the lead (heading null), then one section per heading.
         """
         sections = get_or_404(representations().sections, article_id, "article")
-        return json_response(page(list(sections.values()), lambda s: s, limit, offset))
+        return collection_response(list(sections.values()), lambda s: s, limit, offset)
 
 
 @blp.route("/<slug:section_id>")

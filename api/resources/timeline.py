@@ -3,8 +3,8 @@
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, get_or_404
-from api.catalog import current_corpus, page, representations
-from api.responses import json_response
+from api.catalog import current_corpus, representations
+from api.responses import collection_response, json_response
 from schemas.queries import EventQuerySchema
 from schemas.resources import EventPageSchema, EventSchema
 
@@ -36,15 +36,8 @@ class Timeline(MethodView):
         article = get_or_404(current_corpus().articles_by_id, article_id, "article")
         dumped = representations().events[article_id]
         found = article.find_events(organization, status)
-        return json_response(
-            page(
-                found,
-                lambda e: dumped[e.id],
-                limit,
-                offset,
-                organization=organization,
-                status=status,
-            )
+        return collection_response(
+            found, lambda e: dumped[e.id], limit, offset, organization=organization, status=status
         )
 
 
