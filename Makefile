@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check clean
+.PHONY: run test lint format check clean openapi
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,12 @@ $(BIN)/.installed: pyproject.toml
 run: $(BIN)/.installed
 	$(BIN)/article-data-api serve --host $(HOST) --port $(PORT)
 
-test: lint $(BIN)/.installed
+# Spectral, pinned in package-lock.json, lints openapi.yaml in the tests.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: lint $(BIN)/.installed node_modules/.installed
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed
@@ -31,4 +36,8 @@ check: $(BIN)/.installed
 	$(BIN)/article-data-api check
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache *.egg-info
+
+# Regenerate the committed OpenAPI document from the schemas and routes.
+openapi: $(BIN)/.installed
+	$(BIN)/flask --app api openapi write --format yaml openapi.yaml

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
 from flask import Flask
 from flask_caching import Cache
+from marshmallow import fields
 
-from api.blueprint import SlugConverter
+from api.blueprint import HEADER_COMPONENTS, SlugConverter
 from api.catalog import representations_for
 from api.config import BASE_CONFIG, settings_from_env
 from api.corpus.corpus import Corpus
@@ -18,6 +21,7 @@ from api.errors import ProblemApi
 from api.resources import (
     article_organizations,
     articles,
+    docs,
     health,
     organizations,
     sections,
@@ -54,6 +58,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         SlugConverter,
         lambda _: {"type": "string", "pattern": SLUG_PATTERN, "maxLength": SLUG_MAX_LENGTH},
     )
+    api.register_field(fields.Url, "string", "uri")
+    for name, header in HEADER_COMPONENTS.items():
+        api.spec.components.header(name, header)
     for module in BLUEPRINTS:
         api.register_blueprint(module.blp)
+    app.register_blueprint(docs.blp)
+    app.extensions["article_data_openapi"] = render_openapi(api.spec.to_dict())
     return app
+
+
+def render_openapi(spec: dict[str, Any]) -> dict[str, bytes]:
+    """The OpenAPI document as served, by media type.
+
+    The YAML is what ``flask openapi write --format yaml`` writes (``make openapi``).
+    """
+    return {
+        "application/json": json.dumps(spec, indent=2).encode(),
+        "application/yaml": yaml.dump(spec).encode(),
+    }

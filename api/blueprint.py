@@ -1,19 +1,42 @@
-"""The Blueprint every resource uses: strict query parsing and shared lookups."""
+"""The Blueprint every API resource uses: strict query parsing, content negotiation,
+shared lookups, and the documentation every read operation shares."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import ClassVar, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TypeVar
 
 import flask_smorest
+from flask import request
 from flask_smorest import abort
-from marshmallow import RAISE
+from marshmallow import RAISE, Schema
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import BaseConverter, ValidationError
 
+from api.responses import JSON
 from schemas.fields import SLUG_MAX_LENGTH
 
 V = TypeVar("V")
+
+HEADER_COMPONENTS: dict[str, dict[str, Any]] = {
+    "ETag": {
+        "description": "Strong validator: a hash of the exact bytes of the body",
+        "schema": {"type": "string"},
+    },
+    "CacheControl": {
+        "description": "public, max-age=N for API data (N is CACHE_MAX_AGE);"
+        " no-store for health checks",
+        "schema": {"type": "string"},
+        "example": "public, max-age=300",
+    },
+    "Link": {
+        "description": "RFC 8288 links to this page (rel=self) and its neighbours"
+        " (rel=next, rel=prev), the same as the body's links",
+        "schema": {"type": "string"},
+        "example": '</v1/articles?limit=1&offset=1>; rel="self", '
+        '</v1/articles?limit=1&offset=0>; rel="prev"',
+    },
+}
 
 
 class StrictQueryParser(FlaskParser):
@@ -27,7 +50,52 @@ class StrictQueryParser(FlaskParser):
 
 
 class Blueprint(flask_smorest.Blueprint):
+    """A resource's routes. Each answers only clients that accept JSON."""
+
     ARGUMENTS_PARSER = StrictQueryParser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.before_request(require_acceptable_json)
+
+    def route(self, rule: str, *, parameters: list | None = None, **options: Any) -> Callable:
+        """flask-smorest's route, documenting the If-None-Match header every GET honours."""
+        return super().route(rule, parameters=[*(parameters or []), "IF_NONE_MATCH"], **options)
+
+    def read(
+        self,
+        schema: type[Schema],
+        *,
+        example: Any,
+        collection: bool = False,
+        not_found: bool = False,
+    ) -> Callable:
+        """Document a GET: its 200 (``schema``, ``example``, headers), 304, 406 and,
+        when ids can be unknown, 404. The operation id comes from the view's name."""
+        headers = {"ETag": "ETag", "Cache-Control": "CacheControl"}
+        if collection:
+            headers["Link"] = "Link"
+
+        def decorator(view: Callable) -> Callable:
+            class_name, method = view.__qualname__.split(".")
+            view = self.doc(operationId=f"{method}{class_name}")(view)
+            view = self.alt_response(406, response="NOT_ACCEPTABLE")(view)
+            if not_found:
+                view = self.alt_response(404, response="NOT_FOUND")(view)
+            view = self.alt_response(
+                304,
+                description="Not Modified: If-None-Match holds the current ETag",
+                headers={"ETag": "ETag"},
+            )(view)
+            return self.response(200, schema, example=example, headers=headers)(view)
+
+        return decorator
+
+
+def require_acceptable_json() -> None:
+    """A 406 problem for clients whose Accept header rules out JSON."""
+    if request.accept_mimetypes and request.accept_mimetypes.best_match([JSON]) is None:
+        abort(406, message=f"This resource is only available as {JSON}.")
 
 
 class SlugConverter(BaseConverter):

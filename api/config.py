@@ -39,6 +39,18 @@ BASE_CONFIG: dict[str, Any] = {
     "API_TITLE": "Article Data API",
     "API_VERSION": "1.0.0",
     "OPENAPI_VERSION": "3.1.0",
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "summary": "Structured data about news articles",
+            "description": "Sections (every paragraph verbatim), the organizations an article"
+            " names (every mention located in the text) and a timeline of the events it"
+            " reports or anticipates, each dated only as precisely as its evidence allows"
+            " and backed by a verbatim quote. Errors are RFC 9457 problem details.",
+            "license": {"name": "MIT", "identifier": "MIT"},
+            "contact": {"name": "Article Data API maintainers"},
+        },
+        "servers": [{"url": "/", "description": "This server"}],
+    },
     "JSON_SORT_KEYS": False,
     "CACHE_TYPE": "SimpleCache",
     "CACHE_DEFAULT_TIMEOUT": 0,

@@ -71,9 +71,11 @@ class ProblemApi(Api):
 
         Overrides flask-smorest's hook, which would give them its own content type.
         """
-        for status in http.HTTPStatus:
-            response: dict[str, Any] = {"description": status.phrase}
-            if status >= 400:
-                response["schema"] = self.ERROR_SCHEMA
+        errors = [(status.name, status.phrase) for status in http.HTTPStatus if status >= 400]
+        for name, description in [*errors, ("DEFAULT_ERROR", "Any other error")]:
+            response: dict[str, Any] = {"description": description, "schema": self.ERROR_SCHEMA}
             prepare_response(response, self.spec, PROBLEM_JSON)
-            self.spec.components.response(status.name, response, lazy=True)
+            self.spec.components.response(name, response, lazy=True)
+
+    def _register_pagination_header(self) -> None:
+        """Skip flask-smorest's X-Pagination header: pages link in the body and Link."""

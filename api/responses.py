@@ -48,8 +48,13 @@ def json_response(payload: Any, *, cacheable: bool = True) -> Response:
 
     ``cacheable=False`` is for live status that no cache may keep.
     """
-    response = Response(encode(payload), mimetype=JSON)
-    response.set_etag(strong_etag(response.get_data()))
+    return bytes_response(encode(payload), JSON, cacheable=cacheable)
+
+
+def bytes_response(body: bytes, mimetype: str, *, cacheable: bool = True) -> Response:
+    """``body`` as ``mimetype`` with a strong ETag; a 304 when ``If-None-Match`` holds it."""
+    response = Response(body, mimetype=mimetype)
+    response.set_etag(strong_etag(body))
     if cacheable:
         response.cache_control.public = True
         response.cache_control.max_age = current_app.config["CACHE_MAX_AGE"]

@@ -28,13 +28,11 @@ class PageQuerySchema(Schema):
 
 class ArticleQuerySchema(PageQuerySchema):
     q = fields.String(
-        validate=[
-            validate.Length(min=1, max=200),
-            validate.Regexp(r"\w", error="must contain at least one letter or digit"),
-        ],
+        validate=validate.Length(min=1, max=200),
         metadata={
-            "description": "Full-text search, case-insensitive: every word must start a word"
-            " of the title or of a paragraph"
+            "description": "Full-text search, case-insensitive: every word of q must start a"
+            " word of the title or of a paragraph. Punctuation is ignored, so a q without"
+            " letters or digits matches every article."
         },
     )
     organization = Slug(metadata={"description": "Only articles that name this organization id"})

@@ -302,3 +302,16 @@ def test_readiness_fails_while_the_cache_backend_does_not_answer(unused_redis_ur
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["detail"] == "The cache backend (RedisCache) does not answer."
+
+
+@pytest.mark.parametrize(("q", "total"), [("%C3%83%C3%B4", 0), ("%E2%80%93", 2)])
+def test_any_non_empty_q_is_valid(client, q, total):
+    # Found by schemathesis: the spec and the app disagreed on which q values are valid.
+    assert get_json(client, f"/v1/articles?q={q}")["total"] == total
+
+
+def test_health_answers_if_none_match_star_with_a_documented_304(client):
+    # Found by schemathesis: this 304 was not in the spec.
+    response = client.get("/healthz", headers={"If-None-Match": "*"})
+    assert response.status_code == 304
+    assert response.headers["Cache-Control"] == "no-store"

@@ -79,7 +79,6 @@ def test_every_bad_parameter_is_listed(client):
     [
         ("/v1/articles?limit=abc", "limit"),
         ("/v1/articles?q=", "q"),
-        ("/v1/articles?q=%E2%80%93%E2%80%93", "q"),
         ("/v1/articles?q=" + "x" * 201, "q"),
         ("/v1/articles?organization=Not_A_Slug", "organization"),
         (f"{SEED_URL}/timeline?status=soon", "status"),

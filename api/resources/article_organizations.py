@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from api import examples
 from api.blueprint import Blueprint, get_or_404
 from api.catalog import current_corpus, representations
 from api.responses import collection_response, json_response
@@ -19,7 +20,12 @@ blp = Blueprint(
 @blp.route("")
 class ArticleOrganizations(MethodView):
     @blp.arguments(ArticleOrganizationQuerySchema, location="query", as_kwargs=True)
-    @blp.response(200, ArticleOrganizationPageSchema)
+    @blp.read(
+        ArticleOrganizationPageSchema,
+        example=examples.ARTICLE_ORGANIZATION_PAGE,
+        collection=True,
+        not_found=True,
+    )
     def get(self, article_id: str, limit: int, offset: int, sort: str, kind: str | None = None):
         """List an article's organizations
 
@@ -36,7 +42,7 @@ class ArticleOrganizations(MethodView):
 
 @blp.route("/<slug:organization_id>")
 class ArticleOrganizationById(MethodView):
-    @blp.response(200, ArticleOrganizationSchema)
+    @blp.read(ArticleOrganizationSchema, example=examples.ARTICLE_ORGANIZATION, not_found=True)
     def get(self, article_id: str, organization_id: str):
         """Get an organization as an article presents it
 

@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from api import examples
 from api.blueprint import Blueprint, get_or_404
 from api.catalog import current_corpus, representations
 from api.responses import collection_response, json_response
@@ -14,7 +15,7 @@ blp = Blueprint("articles", __name__, url_prefix="/v1/articles", description="Ne
 @blp.route("")
 class Articles(MethodView):
     @blp.arguments(ArticleQuerySchema, location="query", as_kwargs=True)
-    @blp.response(200, ArticlePageSchema)
+    @blp.read(ArticlePageSchema, example=examples.ARTICLE_PAGE, collection=True)
     def get(self, limit: int, offset: int, q: str | None = None, organization: str | None = None):
         """List articles
 
@@ -30,7 +31,7 @@ class Articles(MethodView):
 
 @blp.route("/<slug:article_id>")
 class ArticleById(MethodView):
-    @blp.response(200, ArticleSchema)
+    @blp.read(ArticleSchema, example=examples.ARTICLE, not_found=True)
     def get(self, article_id: str):
         """Get an article
 

@@ -6,6 +6,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import abort
 
+from api import examples
 from api.blueprint import Blueprint
 from api.catalog import current_corpus
 from api.responses import json_response
@@ -18,7 +19,7 @@ READINESS_KEY = "article-data-api:readyz"
 
 @blp.route("/healthz")
 class Health(MethodView):
-    @blp.response(200, HealthSchema)
+    @blp.read(HealthSchema, example=examples.HEALTH)
     def get(self):
         """Check that the process runs
 
@@ -29,7 +30,7 @@ class Health(MethodView):
 
 @blp.route("/readyz")
 class Readiness(MethodView):
-    @blp.response(200, ReadinessSchema)
+    @blp.read(ReadinessSchema, example=examples.READINESS)
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self):
         """Check that the corpus is loaded and the cache answers

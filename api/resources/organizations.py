@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from api import examples
 from api.blueprint import Blueprint, get_or_404
 from api.catalog import current_corpus, representations
 from api.responses import collection_response, json_response
@@ -19,7 +20,7 @@ blp = Blueprint(
 @blp.route("")
 class Organizations(MethodView):
     @blp.arguments(OrganizationQuerySchema, location="query", as_kwargs=True)
-    @blp.response(200, OrganizationPageSchema)
+    @blp.read(OrganizationPageSchema, example=examples.ORGANIZATION_PAGE, collection=True)
     def get(self, limit: int, offset: int, kind: str | None = None):
         """List organizations across articles
 
@@ -32,7 +33,7 @@ class Organizations(MethodView):
 
 @blp.route("/<slug:organization_id>")
 class OrganizationById(MethodView):
-    @blp.response(200, OrganizationSchema)
+    @blp.read(OrganizationSchema, example=examples.ORGANIZATION, not_found=True)
     def get(self, organization_id: str):
         """Get an organization across articles
 

@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from api import examples
 from api.blueprint import Blueprint, get_or_404
 from api.catalog import representations
 from api.responses import collection_response, json_response
@@ -19,7 +20,7 @@ blp = Blueprint(
 @blp.route("")
 class Sections(MethodView):
     @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
-    @blp.response(200, SectionPageSchema)
+    @blp.read(SectionPageSchema, example=examples.SECTION_PAGE, collection=True, not_found=True)
     def get(self, article_id: str, limit: int, offset: int):
         """List an article's sections
 
@@ -31,7 +32,7 @@ class Sections(MethodView):
 
 @blp.route("/<slug:section_id>")
 class SectionById(MethodView):
-    @blp.response(200, SectionSchema)
+    @blp.read(SectionSchema, example=examples.SECTION, not_found=True)
     def get(self, article_id: str, section_id: str):
         """Get a section
 

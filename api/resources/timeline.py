@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from api import examples
 from api.blueprint import Blueprint, get_or_404
 from api.catalog import current_corpus, representations
 from api.responses import collection_response, json_response
@@ -19,7 +20,7 @@ blp = Blueprint(
 @blp.route("")
 class Timeline(MethodView):
     @blp.arguments(EventQuerySchema, location="query", as_kwargs=True)
-    @blp.response(200, EventPageSchema)
+    @blp.read(EventPageSchema, example=examples.EVENT_PAGE, collection=True, not_found=True)
     def get(
         self,
         article_id: str,
@@ -43,7 +44,7 @@ class Timeline(MethodView):
 
 @blp.route("/<slug:event_id>")
 class EventById(MethodView):
-    @blp.response(200, EventSchema)
+    @blp.read(EventSchema, example=examples.EVENT, not_found=True)
     def get(self, article_id: str, event_id: str):
         """Get an event
 

@@ -1,0 +1,57 @@
+"""Response examples for the OpenAPI document, taken from the bundled seed article.
+
+They are computed from the real data when this module is imported, because the
+route decorators that carry them run at import. They always come from the bundled
+corpus, whatever ``ARTICLE_DATA_DIR`` says, so the document never varies.
+"""
+
+from __future__ import annotations
+
+from api.catalog import Representation, Representations, page
+from api.corpus.corpus import Corpus
+from fixtures import BUNDLED_CORPUS
+
+SEED_ID = "mistral-ai-joins-nvidia-nemotron-coalition"
+SECTION_ID = "what-mistral-brings-to-the-partnership"
+ORGANIZATION_ID = "nvidia"
+EVENT_ID = "nemotron-coalition-launched"
+EXAMPLE_PAGE_SIZE = 2
+
+_corpus = Corpus.load(BUNDLED_CORPUS)
+_seed = _corpus.articles_by_id[SEED_ID]
+_dumped = Representations(_corpus, root="")
+_seed_path = f"/v1/articles/{SEED_ID}"
+
+
+def _first_page(found: list, represent, path: str) -> Representation:
+    return page(found, represent, path, EXAMPLE_PAGE_SIZE, 0)
+
+
+ARTICLE_PAGE = _first_page(
+    list(_corpus.articles), lambda a: _dumped.article_summaries[a.id], "/v1/articles"
+)
+ARTICLE = _dumped.articles[SEED_ID]
+SECTION_PAGE = _first_page(
+    list(_seed.sections), lambda s: _dumped.sections[SEED_ID][s.id], f"{_seed_path}/sections"
+)
+SECTION = _dumped.sections[SEED_ID][SECTION_ID]
+ARTICLE_ORGANIZATION_PAGE = _first_page(
+    _seed.find_organizations(),
+    lambda o: _dumped.organizations_in[SEED_ID][o.id],
+    f"{_seed_path}/organizations",
+)
+ARTICLE_ORGANIZATION = _dumped.organizations_in[SEED_ID][ORGANIZATION_ID]
+EVENT_PAGE = _first_page(
+    _seed.find_events(), lambda e: _dumped.events[SEED_ID][e.id], f"{_seed_path}/timeline"
+)
+EVENT = _dumped.events[SEED_ID][EVENT_ID]
+ORGANIZATION_PAGE = _first_page(
+    _corpus.find_organizations(), lambda o: _dumped.organizations[o.id], "/v1/organizations"
+)
+ORGANIZATION = _dumped.organizations["mistral-ai"]
+HEALTH = {"status": "ok"}
+READINESS = {
+    "status": "ready",
+    "corpus": {"articles": len(_corpus.articles), "fingerprint": _corpus.fingerprint},
+    "cache": {"backend": "SimpleCache", "ok": True},
+}

@@ -1,0 +1,47 @@
+"""The OpenAPI document (JSON and YAML) and its Swagger UI, served with no network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import flask_swagger_ui
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
+from werkzeug.wrappers import Response
+
+from api.responses import bytes_response
+
+# Swagger UI's files as the flask-swagger-ui package installs them: no CDN.
+SWAGGER_UI_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
+YAML = "application/yaml"
+JSON = "application/json"
+
+blp = Blueprint("docs", __name__)
+
+
+@blp.get("/openapi.json")
+def openapi_json() -> Response:
+    return bytes_response(current_app.extensions["article_data_openapi"][JSON], JSON)
+
+
+@blp.get("/openapi.yaml")
+def openapi_yaml() -> Response:
+    return bytes_response(current_app.extensions["article_data_openapi"][YAML], YAML)
+
+
+@blp.get("/")
+def home() -> Response:
+    return redirect(url_for("docs.swagger_ui"))
+
+
+@blp.get("/docs/")
+def swagger_ui() -> str:
+    return render_template(
+        "docs.html",
+        title=current_app.config["API_TITLE"],
+        version=current_app.config["API_VERSION"],
+    )
+
+
+@blp.get("/docs/<path:filename>")
+def swagger_ui_asset(filename: str) -> Response:
+    return send_from_directory(SWAGGER_UI_DIST, filename)
