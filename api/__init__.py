@@ -13,11 +13,11 @@ from flask import Flask
 from flask_caching import Cache
 from marshmallow import fields
 
-from api.blueprint import HEADER_COMPONENTS, SlugConverter
-from api.catalog import representations_for
+from api.blueprint import HEADER_COMPONENTS, SlugConverter, query_schemas
 from api.config import BASE_CONFIG, settings_from_env
 from api.corpus.corpus import Corpus
 from api.errors import ProblemApi
+from api.http_layer import HttpLayer
 from api.resources import (
     article_organizations,
     articles,
@@ -45,8 +45,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     corpus = Corpus.load(Path(app.config["ARTICLE_DATA_DIR"]))
     app.extensions["article_data_corpus"] = corpus
-    app.extensions["article_data_cache"] = Cache(app)
-    representations_for(corpus, root="")  # dump every resource now, not on the first request
+    # Keys name the code version and the corpus, so no deployment serves another's data.
+    app.config["CACHE_KEY_PREFIX"] = (
+        f"article-data-api:{app.config['API_VERSION']}:{corpus.fingerprint}:"
+    )
+    cache = Cache(app)
+    app.extensions["article_data_cache"] = cache
     log.info(
         "corpus loaded",
         extra={"articles": len(corpus.articles), "fingerprint": corpus.fingerprint},
@@ -64,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for module in BLUEPRINTS:
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.blp)
+    app.wsgi_app = HttpLayer(app.wsgi_app, app.url_map, query_schemas(app), cache.cache)
     app.extensions["article_data_openapi"] = render_openapi(api.spec.to_dict())
     return app
 

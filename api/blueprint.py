@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
 import flask_smorest
-from flask import request
+from flask import Flask, request
 from flask_smorest import abort
 from marshmallow import RAISE, Schema
 from webargs.flaskparser import FlaskParser
@@ -58,6 +58,20 @@ class Blueprint(flask_smorest.Blueprint):
         super().__init__(*args, **kwargs)
         self.before_request(require_acceptable_json)
 
+    def arguments(self, schema: type[Schema], **kwargs: Any) -> Callable:
+        """flask-smorest's arguments, remembered on the view so that the response cache can
+        validate and normalize a query before it looks for a cached response."""
+        # One instance for every request: given a class, webargs would build one per request.
+        instance = schema()
+        decorate = super().arguments(instance, **kwargs)
+
+        def decorator(view: Callable) -> Callable:
+            wrapped = decorate(view)
+            wrapped.query_schema = instance
+            return wrapped
+
+        return decorator
+
     def route(self, rule: str, *, parameters: list | None = None, **options: Any) -> Callable:
         """flask-smorest's route, documenting the If-None-Match header every GET honours."""
         return super().route(rule, parameters=[*(parameters or []), "IF_NONE_MATCH"], **options)
@@ -90,6 +104,16 @@ class Blueprint(flask_smorest.Blueprint):
             return self.response(200, schema, example=example, headers=headers)(view)
 
         return decorator
+
+
+def query_schemas(app: Flask) -> dict[str, Schema]:
+    """The query schema of each endpoint's GET, by endpoint name."""
+    found = {}
+    for endpoint, view in app.view_functions.items():
+        get = getattr(getattr(view, "view_class", None), "get", None)
+        if hasattr(get, "query_schema"):
+            found[endpoint] = get.query_schema
+    return found
 
 
 def require_acceptable_json() -> None:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from importlib.metadata import version
 from typing import Any
 
 from fixtures import BUNDLED_CORPUS
 
 DEFAULT_CACHE_MAX_AGE = 300
+# NullCache turns the response cache off (the benchmark measures first requests with it).
+CACHE_TYPES = ("SimpleCache", "RedisCache", "NullCache")
+# A Redis that hangs must not hold requests up: they are served uncached instead.
+REDIS_TIMEOUTS = {"socket_timeout": 0.25, "socket_connect_timeout": 0.25}
 
 
 class ConfigError(ValueError):
@@ -21,8 +26,16 @@ def settings_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, Any]
         "ARTICLE_DATA_DIR": environ.get("ARTICLE_DATA_DIR") or str(BUNDLED_CORPUS),
         "CACHE_MAX_AGE": _non_negative_int(environ, "CACHE_MAX_AGE", DEFAULT_CACHE_MAX_AGE),
     }
+    if environ.get("CACHE_TYPE"):
+        if environ["CACHE_TYPE"] not in CACHE_TYPES:
+            raise ConfigError(f"CACHE_TYPE={environ['CACHE_TYPE']!r}: must be one of {CACHE_TYPES}")
+        settings["CACHE_TYPE"] = environ["CACHE_TYPE"]
     if environ.get("CACHE_REDIS_URL"):
-        settings |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": environ["CACHE_REDIS_URL"]}
+        settings |= {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": environ["CACHE_REDIS_URL"],
+            "CACHE_OPTIONS": REDIS_TIMEOUTS,
+        }
     return settings
 
 
@@ -37,7 +50,7 @@ def _non_negative_int(environ: Mapping[str, str], name: str, default: int) -> in
 
 BASE_CONFIG: dict[str, Any] = {
     "API_TITLE": "Article Data API",
-    "API_VERSION": "1.0.0",
+    "API_VERSION": version("article-data-api"),
     "OPENAPI_VERSION": "3.1.0",
     "API_SPEC_OPTIONS": {
         "info": {
@@ -53,5 +66,7 @@ BASE_CONFIG: dict[str, Any] = {
     },
     "JSON_SORT_KEYS": False,
     "CACHE_TYPE": "SimpleCache",
-    "CACHE_DEFAULT_TIMEOUT": 0,
+    # A day: keys of a replaced corpus or version then leave a shared Redis by themselves.
+    "CACHE_DEFAULT_TIMEOUT": 86400,
+    "CACHE_THRESHOLD": 5000,
 }

@@ -10,7 +10,8 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from api.responses import PROBLEM_JSON, encode
+from api.encoding import encode
+from api.responses import PROBLEM_JSON
 from schemas.resources import ProblemSchema
 
 UNKNOWN_FIELD = "Unknown field."

@@ -7,7 +7,10 @@ corpus, whatever ``ARTICLE_DATA_DIR`` says, so the document never varies.
 
 from __future__ import annotations
 
-from api.catalog import Representation, Representations, page
+import json
+from typing import Any
+
+from api.catalog import Representations, page
 from api.corpus.corpus import Corpus
 from fixtures import BUNDLED_CORPUS
 
@@ -23,32 +26,32 @@ _dumped = Representations(_corpus, root="")
 _seed_path = f"/v1/articles/{SEED_ID}"
 
 
-def _first_page(found: list, represent, path: str) -> Representation:
-    return page(found, represent, path, EXAMPLE_PAGE_SIZE, 0)
+def _first_page(found: list, represent, path: str) -> dict[str, Any]:
+    return json.loads(page(found, represent, path, EXAMPLE_PAGE_SIZE, 0)[0])
 
 
 ARTICLE_PAGE = _first_page(
-    list(_corpus.articles), lambda a: _dumped.article_summaries[a.id], "/v1/articles"
+    list(_corpus.articles), lambda a: _dumped.article_summary(a.id), "/v1/articles"
 )
-ARTICLE = _dumped.articles[SEED_ID]
+ARTICLE = _dumped.article(SEED_ID).data
 SECTION_PAGE = _first_page(
-    list(_seed.sections), lambda s: _dumped.sections[SEED_ID][s.id], f"{_seed_path}/sections"
+    list(_dumped.sections(SEED_ID).values()), lambda s: s, f"{_seed_path}/sections"
 )
-SECTION = _dumped.sections[SEED_ID][SECTION_ID]
+SECTION = _dumped.sections(SEED_ID)[SECTION_ID].data
 ARTICLE_ORGANIZATION_PAGE = _first_page(
     _seed.find_organizations(),
-    lambda o: _dumped.organizations_in[SEED_ID][o.id],
+    lambda o: _dumped.organizations_in(SEED_ID)[o.id],
     f"{_seed_path}/organizations",
 )
-ARTICLE_ORGANIZATION = _dumped.organizations_in[SEED_ID][ORGANIZATION_ID]
+ARTICLE_ORGANIZATION = _dumped.organizations_in(SEED_ID)[ORGANIZATION_ID].data
 EVENT_PAGE = _first_page(
-    _seed.find_events(), lambda e: _dumped.events[SEED_ID][e.id], f"{_seed_path}/timeline"
+    _seed.find_events(), lambda e: _dumped.events(SEED_ID)[e.id], f"{_seed_path}/timeline"
 )
-EVENT = _dumped.events[SEED_ID][EVENT_ID]
+EVENT = _dumped.events(SEED_ID)[EVENT_ID].data
 ORGANIZATION_PAGE = _first_page(
-    _corpus.find_organizations(), lambda o: _dumped.organizations[o.id], "/v1/organizations"
+    _corpus.find_organizations(), lambda o: _dumped.organization(o.id), "/v1/organizations"
 )
-ORGANIZATION = _dumped.organizations["mistral-ai"]
+ORGANIZATION = _dumped.organization("mistral-ai").data
 HEALTH = {"status": "ok"}
 READINESS = {
     "status": "ready",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,10 @@ class Corpus:
             org.id: frozenset(position[entry.article.id] for entry in org.articles)
             for org in self.organizations
         }
+        self._articles_naming = {
+            org.id: tuple(sorted((entry.article for entry in org.articles), key=_by(position)))
+            for org in self.organizations
+        }
 
     @classmethod
     def load(cls, root: Path) -> Corpus:
@@ -89,28 +94,33 @@ class Corpus:
         """Organizations across articles, by id, of ``kind`` if given."""
         return [org for org in self.organizations if kind in (None, org.kind)]
 
-    def _positions_matching(self, word: str) -> set[int]:
-        """Articles with a word that starts with ``word``, found by bisecting the vocabulary."""
-        found: set[int] = set()
-        start = bisect.bisect_left(self._vocabulary, word)
-        for candidate in self._vocabulary[start:]:
-            if not candidate.startswith(word):
-                break
-            found |= self._positions_by_word[candidate]
-        return found
+    def _postings(self, prefix: str) -> list[set[int]]:
+        """The articles of each indexed word that starts with ``prefix``."""
+        start = bisect.bisect_left(self._vocabulary, prefix)
+        end = bisect.bisect_left(self._vocabulary, prefix + "\U0010ffff", start)
+        return [self._positions_by_word[word] for word in self._vocabulary[start:end]]
 
-    def find_articles(self, q: str | None = None, organization: str | None = None) -> list[Article]:
+    def find_articles(
+        self, q: str | None = None, organization: str | None = None
+    ) -> Sequence[Article]:
         """Articles where every word of ``q`` starts a word of the title or a paragraph,
         and that name ``organization``; in list order."""
-        positions: set[int] | frozenset[int] | None = None
+        terms = sorted(map(self._postings, words(q or "")), key=lambda p: sum(map(len, p)))
+        if not terms:
+            if organization is None:
+                return self.articles
+            return self._articles_naming.get(organization, ())
+        # Rarest term first: the others only filter its few candidates.
+        candidates = set().union(*terms[0])
         if organization is not None:
-            positions = self._positions_by_organization.get(organization, frozenset())
-        for word in words(q or ""):
-            matching = self._positions_matching(word)
-            positions = matching if positions is None else positions & matching
-        if positions is None:
-            return list(self.articles)
-        return [self.articles[p] for p in sorted(positions)]
+            candidates &= self._positions_by_organization.get(organization, frozenset())
+        for postings in terms[1:]:
+            candidates = {p for p in candidates if any(p in posting for posting in postings)}
+        return [self.articles[p] for p in sorted(candidates)]
+
+
+def _by(position: dict[str, int]) -> Callable[[Article], int]:
+    return lambda article: position[article.id]
 
 
 def _in_list_order(articles: list[Article]) -> tuple[Article, ...]:

@@ -180,36 +180,56 @@ def _date(data: dict) -> DateInfo:
     return DateInfo(value=data["value"], label=data["label"], sources=tuple(data["sources"]))
 
 
+_WORD_CHAR = re.compile(r"\w")
+
+
 def _find_mentions(
     sections: tuple[Section, ...], organizations: list[dict]
 ) -> dict[str, list[TextSpan]]:
-    """Match every name and alias on word boundaries, longest form first, without overlaps."""
+    """Match every name and alias on word boundaries, leftmost and longest first, without
+    overlaps: the semantics of one alternation regex, without compiling one per article."""
     owner = {org["name"]: org["id"] for org in organizations}
     owner |= {alias: org["id"] for org in organizations for alias in org["aliases"]}
-    forms = sorted(owner, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
     found: dict[str, list[TextSpan]] = {}
     for section in sections:
         texts = [(None, section.heading)] if section.heading is not None else []
         texts += list(enumerate(section.paragraphs))
         for paragraph, text in texts:
-            for match in pattern.finditer(text):
-                found.setdefault(owner[match.group()], []).append(
-                    TextSpan(section.id, paragraph, match.start(), match.end(), match.group())
-                )
+            candidates = [
+                (start, -len(form), form)
+                for form in owner
+                for start in _occurrences(text, form)
+                if not (start and _WORD_CHAR.match(text, start - 1))
+                and not _WORD_CHAR.match(text, start + len(form))
+            ]
+            taken_until = 0
+            for start, negative_length, form in sorted(candidates):
+                if start >= taken_until:
+                    taken_until = start - negative_length
+                    found.setdefault(owner[form], []).append(
+                        TextSpan(section.id, paragraph, start, taken_until, form)
+                    )
     return found
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    """Every start of ``part`` in ``text``, overlapping ones included."""
+    starts = []
+    start = text.find(part)
+    while start != -1:
+        starts.append(start)
+        start = text.find(part, start + 1)
+    return starts
 
 
 def _find_all(sections: tuple[Section, ...], quote: str) -> list[TextSpan]:
     """Every occurrence of ``quote`` inside a single paragraph."""
-    spans = []
-    for section in sections:
-        for paragraph, text in enumerate(section.paragraphs):
-            start = text.find(quote)
-            while start != -1:
-                spans.append(TextSpan(section.id, paragraph, start, start + len(quote), quote))
-                start = text.find(quote, start + 1)
-    return spans
+    return [
+        TextSpan(section.id, paragraph, start, start + len(quote), quote)
+        for section in sections
+        for paragraph, text in enumerate(section.paragraphs)
+        for start in _occurrences(text, quote)
+    ]
 
 
 def corpus_fingerprint(root: Path) -> str:

@@ -33,7 +33,7 @@ class ArticleOrganizations(MethodView):
         paragraph and code-point offsets.
         """
         article = get_or_404(current_corpus().articles_by_id, article_id, "article")
-        dumped = representations().organizations_in[article_id]
+        dumped = representations().organizations_in(article_id)
         found = article.find_organizations(kind, sort)
         return collection_response(
             found, lambda org: dumped[org.id], limit, offset, kind=kind, sort=sort
@@ -48,5 +48,6 @@ class ArticleOrganizationById(MethodView):
 
         With every mention of its name and aliases in the article.
         """
-        organizations = get_or_404(representations().organizations_in, article_id, "article")
-        return json_response(get_or_404(organizations, organization_id, "organization"))
+        get_or_404(current_corpus().articles_by_id, article_id, "article")
+        organizations = representations().organizations_in(article_id)
+        return json_response(get_or_404(organizations, organization_id, "organization").json)

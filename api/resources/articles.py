@@ -23,9 +23,9 @@ class Articles(MethodView):
         title or of a paragraph, ignoring case; `organization` keeps those that name it.
         """
         found = current_corpus().find_articles(q, organization)
-        summaries = representations().article_summaries
+        summary = representations().article_summary
         return collection_response(
-            found, lambda a: summaries[a.id], limit, offset, q=q, organization=organization
+            found, lambda a: summary(a.id), limit, offset, q=q, organization=organization
         )
 
 
@@ -37,4 +37,5 @@ class ArticleById(MethodView):
 
         Its metadata, counts, outline and links to its sections, organizations and timeline.
         """
-        return json_response(get_or_404(representations().articles, article_id, "article"))
+        get_or_404(current_corpus().articles_by_id, article_id, "article")
+        return json_response(representations().article(article_id).json)

@@ -44,4 +44,7 @@ def swagger_ui() -> str:
 
 @blp.get("/docs/<path:filename>")
 def swagger_ui_asset(filename: str) -> Response:
-    return send_from_directory(SWAGGER_UI_DIST, filename)
+    response = send_from_directory(SWAGGER_UI_DIST, filename, etag=False, conditional=False)
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["CACHE_MAX_AGE"]
+    return response

@@ -9,6 +9,7 @@ from flask_smorest import abort
 from api import examples
 from api.blueprint import Blueprint
 from api.catalog import current_corpus
+from api.encoding import encode
 from api.responses import json_response
 from schemas.resources import HealthSchema, ReadinessSchema
 
@@ -25,7 +26,7 @@ class Health(MethodView):
 
         Answers 200 while the process can serve requests.
         """
-        return json_response({"status": "ok"}, cacheable=False)
+        return json_response(encode({"status": "ok"}), cacheable=False)
 
 
 @blp.route("/readyz")
@@ -51,10 +52,12 @@ class Readiness(MethodView):
                 message=f"The cache backend ({current_app.config['CACHE_TYPE']}) does not answer.",
             )
         return json_response(
-            {
-                "status": "ready",
-                "corpus": {"articles": len(corpus.articles), "fingerprint": corpus.fingerprint},
-                "cache": {"backend": current_app.config["CACHE_TYPE"], "ok": cache_ok},
-            },
+            encode(
+                {
+                    "status": "ready",
+                    "corpus": {"articles": len(corpus.articles), "fingerprint": corpus.fingerprint},
+                    "cache": {"backend": current_app.config["CACHE_TYPE"], "ok": cache_ok},
+                }
+            ),
             cacheable=False,
         )

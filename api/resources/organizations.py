@@ -27,8 +27,8 @@ class Organizations(MethodView):
         By id, each with the articles that name it and its mention count in each.
         """
         found = current_corpus().find_organizations(kind)
-        dumped = representations().organizations
-        return collection_response(found, lambda org: dumped[org.id], limit, offset, kind=kind)
+        dumped = representations().organization
+        return collection_response(found, lambda org: dumped(org.id), limit, offset, kind=kind)
 
 
 @blp.route("/<slug:organization_id>")
@@ -39,5 +39,5 @@ class OrganizationById(MethodView):
 
         With the articles that name it and its mention count in each.
         """
-        organizations = representations().organizations
-        return json_response(get_or_404(organizations, organization_id, "organization"))
+        get_or_404(current_corpus().organizations_by_id, organization_id, "organization")
+        return json_response(representations().organization(organization_id).json)

@@ -4,7 +4,7 @@ from flask.views import MethodView
 
 from api import examples
 from api.blueprint import Blueprint, get_or_404
-from api.catalog import representations
+from api.catalog import current_corpus, representations
 from api.responses import collection_response, json_response
 from schemas.queries import PageQuerySchema
 from schemas.resources import SectionPageSchema, SectionSchema
@@ -26,8 +26,9 @@ class Sections(MethodView):
 
         In reading order: the lead (heading null), then one section per heading.
         """
-        sections = get_or_404(representations().sections, article_id, "article")
-        return collection_response(list(sections.values()), lambda s: s, limit, offset)
+        get_or_404(current_corpus().articles_by_id, article_id, "article")
+        sections = list(representations().sections(article_id).values())
+        return collection_response(sections, lambda section: section, limit, offset)
 
 
 @blp.route("/<slug:section_id>")
@@ -38,5 +39,6 @@ class SectionById(MethodView):
 
         Its heading and its paragraphs, verbatim.
         """
-        sections = get_or_404(representations().sections, article_id, "article")
-        return json_response(get_or_404(sections, section_id, "section"))
+        get_or_404(current_corpus().articles_by_id, article_id, "article")
+        sections = representations().sections(article_id)
+        return json_response(get_or_404(sections, section_id, "section").json)

@@ -35,7 +35,7 @@ class Timeline(MethodView):
         event has a relative label instead.
         """
         article = get_or_404(current_corpus().articles_by_id, article_id, "article")
-        dumped = representations().events[article_id]
+        dumped = representations().events(article_id)
         found = article.find_events(organization, status)
         return collection_response(
             found, lambda e: dumped[e.id], limit, offset, organization=organization, status=status
@@ -50,5 +50,6 @@ class EventById(MethodView):
 
         With its date, the organizations involved and the verbatim quote that supports it.
         """
-        events = get_or_404(representations().events, article_id, "article")
-        return json_response(get_or_404(events, event_id, "event"))
+        get_or_404(current_corpus().articles_by_id, article_id, "article")
+        events = representations().events(article_id)
+        return json_response(get_or_404(events, event_id, "event").json)

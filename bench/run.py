@@ -1,0 +1,301 @@
+"""Benchmark the API against bare Flask on the same gunicorn settings, on 127.0.0.1.
+
+    python bench/run.py [--duration 5] [--connections 4] [--scale-articles 10000]
+    python bench/run.py --smoke     # a short run that only proves the script works
+
+For every endpoint of the seed article it loads, in turn, the API with a warm response
+cache, the API with no response cache (what a first request costs), the API answering
+304s, and bare Flask returning a precomputed body of the same size, with wrk. It prints
+requests/s, p50, p99 and the ratio to bare Flask. Then it starts the API on 1 and on N
+synthetic articles (bench/make_corpus.py) and reports start-up time, resident memory
+per worker, and the throughput of search, organization filter and deep pages against
+the bundled corpus, with the response cache off so the indexes do the work.
+
+Speed is never asserted: this prints numbers for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))
+from make_corpus import write_corpus  # noqa: E402
+
+BIN = Path(sys.executable).parent
+SEED = "/v1/articles/mistral-ai-joins-nvidia-nemotron-coalition"
+ENDPOINTS = [
+    "/v1/articles",
+    SEED,
+    f"{SEED}/sections",
+    f"{SEED}/sections/what-mistral-brings-to-the-partnership",
+    f"{SEED}/organizations",
+    f"{SEED}/organizations/nvidia",
+    f"{SEED}/timeline",
+    f"{SEED}/timeline/nemotron-coalition-launched",
+    "/v1/organizations",
+    "/v1/organizations/mistral-ai",
+]
+# Pages of two, so both corpora return as many items and only the lookup differs.
+SCALE_QUERIES = {
+    "q": "/v1/articles?q={q}&limit=2",
+    "organization": "/v1/articles?organization={organization}&limit=2",
+    "deep offset": "/v1/articles?offset={deep}&limit=2",
+}
+BUNDLED_VALUES = {"q": "open+models", "organization": "mistral-ai", "deep": 0}
+WORKERS = "2"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A gunicorn server on a free loopback port, stopped by its PID.
+
+    ``{port}`` in the command is replaced by the port.
+    """
+
+    def __init__(self, command: list[str], env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        started = time.monotonic()
+        self.process = subprocess.Popen(
+            [part.format(port=self.port) for part in command],
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.startup_seconds = self._wait(started)
+
+    def _wait(self, started: float) -> float:
+        """Seconds from the spawn to the first answer."""
+        while time.monotonic() < started + 600:
+            if self.process.poll() is not None:
+                raise RuntimeError("server exited during start-up")
+            try:
+                requests.get(self.url + "/", timeout=1)
+                return time.monotonic() - started
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("server did not start")
+
+    def worker_rss_mib(self) -> list[float]:
+        """Resident memory of each worker, once all of them have started."""
+        children: list[str] = []
+        for _ in range(100):
+            children = subprocess.run(
+                ["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+            if len(children) == int(WORKERS):
+                break
+            time.sleep(0.1)
+        return [
+            int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text()).group(1))
+            / 1024
+            for pid in children
+        ]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+def api_server(env: dict[str, str] | None = None) -> Server:
+    command = [str(BIN / "article-data-api"), "serve", "--host", "127.0.0.1", "--port", "{port}"]
+    return Server([*command, "--workers", WORKERS], env)
+
+
+def bare_server(sizes: list[int]) -> Server:
+    command = [str(BIN / "gunicorn"), "--workers", WORKERS, "--bind", "127.0.0.1:{port}"]
+    return Server(
+        [*command, "--chdir", str(BENCH_DIR), "bare_app:app"],
+        {"BENCH_SIZES": ",".join(map(str, sizes))},
+    )
+
+
+@dataclass
+class Load:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, duration: int, connections: int, headers: dict[str, str] | None = None) -> Load:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise RuntimeError(f"{url}: {errors.group(1)} error responses\n{output}")
+    return Load(
+        float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        _ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
+        _ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
+    )
+
+
+def row(*cells: object) -> str:
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def endpoint_table(duration: int, connections: int) -> list[str]:
+    warm = api_server()
+    cold = api_server({"CACHE_TYPE": "NullCache"})
+    try:
+        probes = {
+            url: requests.get(warm.url + url, headers={"Accept-Encoding": "identity"}, timeout=5)
+            for url in ENDPOINTS
+        }
+        bare = bare_server(sorted({len(p.content) for p in probes.values()}))
+        lines = [
+            row(
+                "endpoint",
+                "bytes",
+                "bare req/s",
+                "warm req/s",
+                "warm ×",
+                "warm p50/p99 ms",
+                "cold req/s",
+                "cold ×",
+                "304 req/s",
+                "304 ×",
+            ),
+            row(*["---"] * 10),
+        ]
+        try:
+            for url, probe in probes.items():
+                baseline = wrk(f"{bare.url}/bytes/{len(probe.content)}", duration, connections)
+                hot = wrk(warm.url + url, duration, connections)
+                first = wrk(cold.url + url, duration, connections)
+                unchanged = wrk(
+                    warm.url + url, duration, connections, {"If-None-Match": probe.headers["ETag"]}
+                )
+                base = baseline.requests_per_second
+                lines.append(
+                    row(
+                        url.replace(SEED, "{seed}"),
+                        len(probe.content),
+                        f"{base:.0f}",
+                        f"{hot.requests_per_second:.0f}",
+                        f"{hot.requests_per_second / base:.2f}",
+                        f"{hot.p50_ms:.2f} / {hot.p99_ms:.2f}",
+                        f"{first.requests_per_second:.0f}",
+                        f"{first.requests_per_second / base:.2f}",
+                        f"{unchanged.requests_per_second:.0f}",
+                        f"{unchanged.requests_per_second / base:.2f}",
+                    )
+                )
+        finally:
+            bare.stop()
+    finally:
+        warm.stop()
+        cold.stop()
+    return lines
+
+
+def scale_table(articles: int, duration: int, connections: int) -> list[str]:
+    lines = [row("corpus", "articles", "start-up s", "RSS per worker MiB"), row(*["---"] * 4)]
+    with tempfile.TemporaryDirectory() as tmp:
+        corpora = {}
+        for count in (1, articles):
+            corpora[count] = Path(tmp) / f"corpus-{count}"
+            write_corpus(corpora[count], count)
+        for count, root in corpora.items():
+            server = api_server({"ARTICLE_DATA_DIR": str(root)})
+            rss = server.worker_rss_mib()
+            lines.append(
+                row(
+                    "synthetic",
+                    count,
+                    f"{server.startup_seconds:.1f}",
+                    " / ".join(f"{r:.0f}" for r in rss),
+                )
+            )
+            server.stop()
+        lines += [
+            "",
+            row(
+                "query (response cache off)", "bundled req/s", f"{articles} articles req/s", "ratio"
+            ),
+            row(*["---"] * 4),
+        ]
+        bundled = api_server({"CACHE_TYPE": "NullCache"})
+        scaled = api_server({"CACHE_TYPE": "NullCache", "ARTICLE_DATA_DIR": str(corpora[articles])})
+        try:
+            for name, template in SCALE_QUERIES.items():
+                small = wrk(bundled.url + template.format(**BUNDLED_VALUES), duration, connections)
+                values = {"q": f"article+{articles // 2}", "organization": "synthetic-org-007"}
+                large = wrk(
+                    scaled.url + template.format(**values, deep=articles - 2), duration, connections
+                )
+                lines.append(
+                    row(
+                        name,
+                        f"{small.requests_per_second:.0f}",
+                        f"{large.requests_per_second:.0f}",
+                        f"{large.requests_per_second / small.requests_per_second:.2f}",
+                    )
+                )
+        finally:
+            bundled.stop()
+            scaled.stop()
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--scale-articles", type=int, default=10_000)
+    parser.add_argument("--smoke", action="store_true", help="1 s runs and 200 articles")
+    args = parser.parse_args()
+    if args.smoke:
+        args.duration, args.scale_articles = 1, 200
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk")
+    versions = subprocess.run(
+        [str(BIN / "gunicorn"), "--version"], capture_output=True, text=True
+    ).stdout.strip()
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[
+        0
+    ]
+    print(
+        f"cores: {os.cpu_count()}; workers: {WORKERS}; {versions}; {wrk_version}; "
+        f"Python {sys.version.split()[0]}; {args.duration} s per run,"
+        f" {args.connections} connections"
+    )
+    print()
+    print("\n".join(endpoint_table(args.duration, args.connections)))
+    print()
+    print("\n".join(scale_table(args.scale_articles, args.duration, args.connections)))
+
+
+if __name__ == "__main__":
+    main()
