@@ -27,6 +27,7 @@ test: lint $(BIN)/.installed node_modules/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

@@ -18,6 +18,7 @@ from api.config import BASE_CONFIG, settings_from_env
 from api.corpus.corpus import Corpus
 from api.errors import ProblemApi
 from api.http_layer import HttpLayer
+from api.logs import AccessLog
 from api.resources import (
     article_organizations,
     articles,
@@ -51,9 +52,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     cache = Cache(app)
     app.extensions["article_data_cache"] = cache
+    counts = [article.counts for article in corpus.articles]
     log.info(
         "corpus loaded",
-        extra={"articles": len(corpus.articles), "fingerprint": corpus.fingerprint},
+        extra={
+            "fields": {
+                "corpus": app.config["ARTICLE_DATA_DIR"],
+                "articles": len(corpus.articles),
+                "sections": sum(c.sections for c in counts),
+                "organizations": len(corpus.organizations),
+                "events": sum(c.events for c in counts),
+                "fingerprint": corpus.fingerprint,
+            }
+        },
     )
 
     app.url_map.converters["slug"] = SlugConverter
@@ -68,7 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for module in BLUEPRINTS:
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.blp)
-    app.wsgi_app = HttpLayer(app.wsgi_app, app.url_map, query_schemas(app), cache.cache)
+    app.wsgi_app = AccessLog(HttpLayer(app.wsgi_app, app.url_map, query_schemas(app), cache.cache))
     app.extensions["article_data_openapi"] = render_openapi(api.spec.to_dict())
     return app
 

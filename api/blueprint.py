@@ -84,8 +84,8 @@ class Blueprint(flask_smorest.Blueprint):
         collection: bool = False,
         not_found: bool = False,
     ) -> Callable:
-        """Document a GET: its 200 (``schema``, ``example``, headers), 304, 406 and,
-        when ids can be unknown, 404. The operation id comes from the view's name."""
+        """Document a GET: its 200 (``schema``, ``example``, headers), 304, 406, 414, 431
+        and, when ids can be unknown, 404. The operation id comes from the view's name."""
         headers = {"ETag": "ETag", "Cache-Control": "CacheControl"}
         if collection:
             headers["Link"] = "Link"
@@ -94,6 +94,9 @@ class Blueprint(flask_smorest.Blueprint):
             class_name, method = view.__qualname__.split(".")
             view = self.doc(operationId=f"{method}{class_name}")(view)
             view = self.alt_response(406, response="NOT_ACCEPTABLE")(view)
+            # gunicorn answers these, as problems, before the request reaches the app.
+            view = self.alt_response(414, response="REQUEST_URI_TOO_LONG")(view)
+            view = self.alt_response(431, response="REQUEST_HEADER_FIELDS_TOO_LARGE")(view)
             if not_found:
                 view = self.alt_response(404, response="NOT_FOUND")(view)
             view = self.alt_response(

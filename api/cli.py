@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import importlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from api.corpus.corpus import Corpus
 from api.corpus.loader import CorpusError
+from api.logs import configure_logging
 from fixtures import BUNDLED_CORPUS
 
 
@@ -28,23 +30,30 @@ def check(corpus_dir: Path) -> int:
     return 0
 
 
-def serve(host: str, port: int, workers: int) -> int:
-    """Run the production server (gunicorn) until it is stopped."""
+def serve(host: str | None, port: int | None, workers: int | None) -> int:
+    """Run the production server (gunicorn) until it is stopped; options override
+    the environment that api/gunicorn_conf.py reads."""
     from gunicorn.app.base import BaseApplication
 
     from api import create_app
     from api.config import ConfigError
 
     try:
+        settings = gunicorn_settings()
         app = create_app()
     except (CorpusError, ConfigError) as error:
         print(f"article-data-api: cannot start: {error}", file=sys.stderr)
         return 1
+    if host is not None or port is not None:
+        default_host, default_port = settings["bind"].rsplit(":", 1)
+        settings["bind"] = f"{host or default_host}:{port or default_port}"
+    if workers is not None:
+        settings["workers"] = workers
 
     class Server(BaseApplication):
         def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
+            for name, value in settings.items():
+                self.cfg.set(name, value)
 
         def load(self):
             return app
@@ -53,22 +62,22 @@ def serve(host: str, port: int, workers: int) -> int:
     return 0
 
 
+def gunicorn_settings() -> dict[str, Any]:
+    """The settings of api/gunicorn_conf.py, read from the environment now."""
+    from gunicorn.config import Config
+
+    module = importlib.reload(importlib.import_module("api.gunicorn_conf"))
+    return {name: value for name, value in vars(module).items() if name in Config().settings}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="article-data-api", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser("serve", help="run the API with gunicorn")
-    serve_parser.add_argument("--host", default="0.0.0.0", help="address to bind (default 0.0.0.0)")
+    serve_parser.add_argument("--host", help="address to bind (default: $HOST or 0.0.0.0)")
+    serve_parser.add_argument("--port", type=int, help="port to bind (default: $PORT or 8000)")
     serve_parser.add_argument(
-        "--port",
-        type=int,
-        default=int(os.environ.get("PORT", "8000")),
-        help="port to bind (default: $PORT or 8000)",
-    )
-    serve_parser.add_argument(
-        "--workers",
-        type=int,
-        default=int(os.environ.get("WORKERS", "2")),
-        help="gunicorn worker processes (default: $WORKERS or 2)",
+        "--workers", type=int, help="worker processes (default: $WORKERS or 2 x CPUs + 1)"
     )
     check_parser = commands.add_parser("check", help="validate a corpus and print every problem")
     check_parser.add_argument(
@@ -79,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         help="corpus folder (default: $ARTICLE_DATA_DIR or the bundled fixtures)",
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper())
+    configure_logging(os.environ.get("LOG_LEVEL", "INFO"))
     if args.command == "check":
         return check(args.corpus_dir)
     return serve(args.host, args.port, args.workers)

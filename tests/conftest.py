@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +24,21 @@ SEED_ID = "mistral-ai-joins-nvidia-nemotron-coalition"
 SAMPLE_ID = "sample-harbour-city-libraries-shared-search"
 SEED_URL = f"/v1/articles/{SEED_ID}"
 CONSOLE_SCRIPT = Path(sys.executable).parent / "article-data-api"
+# One URL for every GET operation in the API.
+ROUTES = [
+    "/v1/articles",
+    SEED_URL,
+    f"{SEED_URL}/sections",
+    f"{SEED_URL}/sections/lead",
+    f"{SEED_URL}/organizations",
+    f"{SEED_URL}/organizations/nvidia",
+    f"{SEED_URL}/timeline",
+    f"{SEED_URL}/timeline/nemotron-coalition-launched",
+    "/v1/organizations",
+    "/v1/organizations/meta",
+    "/healthz",
+    "/readyz",
+]
 
 
 @pytest.fixture(scope="session")
@@ -77,25 +93,36 @@ def unused_redis_url() -> str:
 
 
 class LiveServer:
-    """``article-data-api serve`` on a free 127.0.0.1 port, stopped by its PID."""
+    """``article-data-api serve`` on a free 127.0.0.1 port, stopped by its PID.
+
+    Its output goes to a file, not a pipe: a pipe nobody reads would fill up with
+    access-log lines and stall the server.
+    """
 
     def __init__(self, env: dict[str, str] | None = None, port_from_env: bool = False) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # Kept open for the server's life; closed by stop().
+        self.output = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
         port_args = [] if port_from_env else ["--port", str(self.port)]
         self.process = subprocess.Popen(
-            [str(CONSOLE_SCRIPT), "serve", "--host", "127.0.0.1", *port_args],
+            [str(CONSOLE_SCRIPT), "serve", "--host", "127.0.0.1", "--workers", "2", *port_args],
             env={**os.environ, "PORT": str(self.port), **(env or {})},
-            stdout=subprocess.PIPE,
+            stdout=self.output,
             stderr=subprocess.STDOUT,
             text=True,
         )
+
+    def printed(self) -> str:
+        """What the server has printed so far."""
+        self.output.seek(0)
+        return self.output.read()
 
     def wait_until_healthy(self, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stdout.read()}")
+                raise RuntimeError(f"server exited: {self.printed()}")
             try:
                 if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return
@@ -104,15 +131,19 @@ class LiveServer:
         raise RuntimeError("server did not become healthy")
 
     def stop(self) -> str:
-        """Stop the server by its PID; return what it printed."""
+        """Stop the server by its PID; return what it printed. Safe to call twice."""
+        if self.output.closed:
+            return self.final_output
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=15)
+                self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.kill(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        return self.process.stdout.read()
+        self.final_output = self.printed()
+        self.output.close()
+        return self.final_output
 
 
 @pytest.fixture(scope="session")

@@ -70,6 +70,7 @@ def test_every_operation_is_documented_completely(spec):
         assert set(responses["200"]["headers"]) >= {"ETag", "Cache-Control"}, name
         assert responses["304"]["headers"] == {"ETag": {"$ref": "#/components/headers/ETag"}}, name
         assert responses["406"] == {"$ref": "#/components/responses/NOT_ACCEPTABLE"}, name
+        assert responses["414"] == {"$ref": "#/components/responses/REQUEST_URI_TOO_LONG"}, name
         if "{" in name:
             assert responses["404"] == {"$ref": "#/components/responses/NOT_FOUND"}, name
         if any(p.get("in") == "query" for p in operation.get("parameters", [])):
@@ -226,6 +227,7 @@ def test_schemathesis_cli_finds_no_failures_against_the_real_server(live_server)
         capture_output=True,
         text=True,
         timeout=600,
+        cwd=PROJECT,  # where schemathesis.toml is
     )
     assert result.returncode == 0, result.stdout[-5000:]
     assert "No issues found" in result.stdout

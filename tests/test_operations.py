@@ -1,0 +1,177 @@
+"""Running it: gunicorn settings, structured logs, request ids, graceful shutdown, hardening."""
+
+import json
+import multiprocessing
+import os
+import signal
+import socket
+import time
+
+import pytest
+import requests
+
+from api.cli import gunicorn_settings
+from api.config import ConfigError
+from tests.conftest import SEED_URL, LiveServer
+
+
+def json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.delenv("WORKERS", raising=False)
+    monkeypatch.setenv("PORT", "9123")
+    settings = gunicorn_settings()
+    assert settings["workers"] == multiprocessing.cpu_count() * 2 + 1
+    assert settings["bind"] == "0.0.0.0:9123"
+    assert settings["graceful_timeout"] == 20 and settings["timeout"] == 30
+    assert settings["limit_request_line"] == 4094 and settings["limit_request_fields"] == 50
+    assert settings["accesslog"] is None and settings["reload"] is False
+    assert settings["worker_class"] == "api.gunicorn_worker.ProblemWorker"
+    monkeypatch.setenv("WORKERS", "3")
+    assert gunicorn_settings()["workers"] == 3
+    monkeypatch.setenv("WORKERS", "many")
+    with pytest.raises(ConfigError, match="WORKERS='many'"):
+        gunicorn_settings()
+
+
+def test_the_app_never_runs_in_debug_mode(app):
+    assert app.debug is False and app.testing is True
+    assert not os.environ.get("FLASK_DEBUG")
+
+
+@pytest.fixture(scope="module")
+def server():
+    running = LiveServer()
+    running.wait_until_healthy()
+    yield running
+    running.stop()
+
+
+@pytest.mark.e2e
+def test_each_request_is_one_json_log_line_with_its_request_id(server):
+    response = requests.get(
+        f"{server.url}{SEED_URL}/timeline?status=past",
+        headers={"X-Request-ID": "trace-42.a", "User-Agent": "log-test/1"},
+        timeout=5,
+    )
+    assert response.headers["X-Request-ID"] == "trace-42.a"
+    time.sleep(0.2)
+    [line] = [
+        entry for entry in json_lines(server.printed()) if entry.get("request_id") == "trace-42.a"
+    ]
+    assert line["logger"] == "api.access" and line["level"] == "INFO"
+    assert (line["method"], line["path"], line["query"]) == (
+        "GET",
+        f"{SEED_URL}/timeline",
+        "status=past",
+    )
+    assert (line["status"], line["bytes"]) == (200, int(response.headers["Content-Length"]))
+    assert line["user_agent"] == "log-test/1"
+    assert isinstance(line["duration_ms"], float) and line["time"].endswith("+00:00")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("given", ["has spaces", "x" * 129, "semi;colon", ""])
+def test_an_insane_request_id_is_replaced(server, given):
+    response = requests.get(f"{server.url}/healthz", headers={"X-Request-ID": given}, timeout=5)
+    assert response.headers["X-Request-ID"] != given
+    assert len(response.headers["X-Request-ID"]) == 32
+
+
+@pytest.mark.e2e
+def test_start_up_logs_the_corpus_it_loaded(server):
+    [loaded] = [
+        entry for entry in json_lines(server.printed()) if entry["message"] == "corpus loaded"
+    ]
+    assert (loaded["articles"], loaded["sections"], loaded["organizations"], loaded["events"]) == (
+        2,
+        9,
+        6,
+        11,
+    )
+    assert (
+        loaded["fingerprint"]
+        == requests.get(f"{server.url}/readyz", timeout=5).json()["corpus"]["fingerprint"]
+    )
+
+
+def raw_request(server, request: bytes) -> bytes:
+    """Send bytes as they are, for requests no well-behaved client would make."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /v1/articles?q=" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        (b"GET /v1/articles HTTP/1.1\r\nHost: x\r\n" + b"X-Big: y\r\n" * 60 + b"\r\n", 431),
+        (b"GET /v1/articles HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", 400),
+    ],
+)
+def test_requests_gunicorn_rejects_are_problems_too(server, request_bytes, status):
+    head, _, body = raw_request(server, request_bytes).partition(b"\r\n\r\n")
+    assert head.startswith(f"HTTP/1.1 {status} ".encode())
+    assert b"Content-Type: application/problem+json" in head
+    problem = json.loads(body)
+    assert problem["status"] == status and problem["detail"]
+    assert b"<html" not in body
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "TRACE", "CONNECT"])
+def test_only_get_head_and_options_are_allowed(server, method):
+    response = requests.request(method, f"{server.url}{SEED_URL}", timeout=5)
+    assert response.status_code == 405
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/articles/..%2F..%2Fetc%2Fpasswd",
+        "/v1/articles/%00",
+        "/v1/articles/" + "a" * 200,
+        "/v1/articles/../../etc/passwd",
+        "/v1/articles/a%2Fb/sections",
+    ],
+)
+def test_ids_that_are_not_slugs_are_404_problems(server, path):
+    response = raw_request(
+        server, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    )
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] in (b"400", b"404"), head
+    assert json.loads(body)["type"] == "about:blank"
+    assert b"Traceback" not in body and b"<html" not in body
+
+
+@pytest.mark.e2e
+def test_sigterm_lets_the_request_in_flight_finish_then_exits_zero():
+    server = LiveServer()
+    server.wait_until_healthy()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(f"GET {SEED_URL}/timeline HTTP/1.1\r\nHost: x\r\n".encode())  # in flight
+        time.sleep(0.3)
+        os.kill(server.process.pid, signal.SIGTERM)
+        time.sleep(1.0)
+        sock.sendall(b"Connection: close\r\n\r\n")
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    response = b"".join(chunks)
+    assert response.startswith(b"HTTP/1.1 200 OK")
+    assert json.loads(response.partition(b"\r\n\r\n")[2])["total"] == 6
+    assert server.process.wait(timeout=25) == 0
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{server.url}/healthz", timeout=2)
+    server.stop()
