@@ -7,14 +7,15 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
 import flask_smorest
-from flask import Flask, request
+from flask import Flask, current_app, g, request
 from flask_smorest import abort
 from marshmallow import RAISE, Schema
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import BaseConverter, ValidationError
 
-from api.responses import JSON
+from api.negotiation import JSON, LD_JSON, negotiate
 from schemas.fields import SLUG_MAX_LENGTH
+from schemas.resources import LinkedDataSchema
 
 V = TypeVar("V")
 
@@ -56,7 +57,7 @@ class Blueprint(flask_smorest.Blueprint):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.before_request(require_acceptable_json)
+        self.before_request(negotiate_representation)
 
     def arguments(self, schema: type[Schema], **kwargs: Any) -> Callable:
         """flask-smorest's arguments, remembered on the view so that the response cache can
@@ -83,15 +84,27 @@ class Blueprint(flask_smorest.Blueprint):
         example: Any,
         collection: bool = False,
         not_found: bool = False,
+        linked_data_example: dict | None = None,
     ) -> Callable:
-        """Document a GET: its 200 (``schema``, ``example``, headers), 304, 406, 414, 431
-        and, when ids can be unknown, 404. The operation id comes from the view's name."""
+        """Document a GET: its 200 (``schema``, ``example``, headers, and JSON-LD when a
+        ``linked_data_example`` is given), 304, 406, 414, 431 and, when ids can be unknown,
+        404. The operation id comes from the view's name."""
         headers = {"ETag": "ETag", "Cache-Control": "CacheControl"}
         if collection:
             headers["Link"] = "Link"
 
         def decorator(view: Callable) -> Callable:
             class_name, method = view.__qualname__.split(".")
+            if linked_data_example is not None:
+                view = self.alt_response(
+                    200,
+                    schema=LinkedDataSchema,
+                    content_type=LD_JSON,
+                    description="The schema.org representation, for Accept: application/ld+json",
+                    example=linked_data_example,
+                    success=True,
+                )(view)
+                view.offered = (JSON, LD_JSON)
             view = self.doc(operationId=f"{method}{class_name}")(view)
             view = self.alt_response(406, response="NOT_ACCEPTABLE")(view)
             # gunicorn answers these, as problems, before the request reaches the app.
@@ -119,10 +132,14 @@ def query_schemas(app: Flask) -> dict[str, Schema]:
     return found
 
 
-def require_acceptable_json() -> None:
-    """A 406 problem for clients whose Accept header rules out JSON."""
-    if request.accept_mimetypes and request.accept_mimetypes.best_match([JSON]) is None:
-        abort(406, message=f"This resource is only available as {JSON}.")
+def negotiate_representation() -> None:
+    """Choose the representation (``g.media_type``) or answer a 406 problem."""
+    view = current_app.view_functions.get(request.endpoint)
+    get = getattr(getattr(view, "view_class", None), "get", None)
+    offered = getattr(get, "offered", (JSON,))
+    g.media_type = negotiate(request.headers.get("Accept", ""), offered)
+    if g.media_type is None:
+        abort(406, message=f"This resource is available as {' or '.join(offered)}.")
 
 
 class SlugConverter(BaseConverter):

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, request
 
+from api import linked_data
 from api.corpus.corpus import Corpus
 from api.encoding import Encoded, encode
 from schemas.resources import (
@@ -50,7 +51,16 @@ class Representations:
         self.root = root
         self.article_summary = lru_cache(maxsize=None)(self._article_summary)
         self.organization = lru_cache(maxsize=None)(self._organization)
-        for name in ("article", "sections", "organizations_in", "events"):
+        self.organization_ld = lru_cache(maxsize=None)(self._organization_ld)
+        for name in (
+            "article",
+            "sections",
+            "organizations_in",
+            "events",
+            "article_ld",
+            "organizations_in_ld",
+            "events_ld",
+        ):
             setattr(self, name, lru_cache(maxsize=DUMPED_ARTICLES)(getattr(self, f"_{name}")))
 
     def path(self, *parts: str) -> str:
@@ -107,6 +117,29 @@ class Representations:
             )
             for event in self.corpus.articles_by_id[article_id].events
         }
+
+    def _article_ld(self, article_id: str) -> Encoded:
+        return Encoded.of(
+            linked_data.news_article(self.corpus.articles_by_id[article_id], self.path)
+        )
+
+    def _organizations_in_ld(self, article_id: str) -> dict[str, Encoded]:
+        return {
+            org.id: Encoded.of(linked_data.standalone(linked_data.organization(org, self.path)))
+            for org in self.corpus.articles_by_id[article_id].organizations
+        }
+
+    def _events_ld(self, article_id: str) -> dict[str, Encoded]:
+        return {
+            event.id: Encoded.of(
+                linked_data.standalone(linked_data.event(event, article_id, self.path))
+            )
+            for event in self.corpus.articles_by_id[article_id].events
+        }
+
+    def _organization_ld(self, organization_id: str) -> Encoded:
+        org = self.corpus.organizations_by_id[organization_id]
+        return Encoded.of(linked_data.standalone(linked_data.organization(org, self.path)))
 
     def _organization(self, organization_id: str) -> Encoded:
         org = self.corpus.organizations_by_id[organization_id]

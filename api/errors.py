@@ -11,7 +11,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from api.encoding import encode
-from api.responses import PROBLEM_JSON
+from api.negotiation import PROBLEM_JSON
 from schemas.resources import ProblemSchema
 
 UNKNOWN_FIELD = "Unknown field."

@@ -52,6 +52,9 @@ ORGANIZATION_PAGE = _first_page(
     _corpus.find_organizations(), lambda o: _dumped.organization(o.id), "/v1/organizations"
 )
 ORGANIZATION = _dumped.organization("mistral-ai").data
+ARTICLE_LD = _dumped.article_ld(SEED_ID).data
+ORGANIZATION_LD = _dumped.organization_ld("mistral-ai").data
+EVENT_LD = _dumped.events_ld(SEED_ID)[EVENT_ID].data
 HEALTH = {"status": "ok"}
 READINESS = {
     "status": "ready",

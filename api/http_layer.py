@@ -17,14 +17,15 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
 from marshmallow import Schema, ValidationError
-from werkzeug.datastructures import MIMEAccept, MultiDict
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header, parse_etags
 from werkzeug.routing import Map, RequestRedirect
 
+from api.negotiation import negotiate
+
 log = logging.getLogger(__name__)
 
-JSON = "application/json"
 GZIP_MIN_BYTES = 1024
 COMPRESSIBLE = ("application/json", "application/problem+json", "application/yaml", "text/")
 COMPRESSIBLE += ("application/javascript",)
@@ -80,12 +81,6 @@ def _etag(body: bytes) -> str:
 
 
 @lru_cache(maxsize=256)
-def _accepts_json(accept: str) -> bool:
-    parsed = parse_accept_header(accept, MIMEAccept)
-    return not parsed or parsed.best_match([JSON]) is not None
-
-
-@lru_cache(maxsize=256)
 def _accepts_gzip(accept_encoding: str) -> bool:
     return parse_accept_header(accept_encoding)["gzip"] > 0
 
@@ -121,8 +116,10 @@ class HttpLayer:
         if method not in ("GET", "HEAD"):
             return self._send(self._render(environ), environ, start_response)  # 405
         key = None
-        if _accepts_json(environ.get("HTTP_ACCEPT", "")):
+        media_type = negotiate(environ.get("HTTP_ACCEPT", ""))
+        if media_type is not None:  # else Flask answers 406
             key = self.cache_key(
+                media_type,
                 environ.get("SCRIPT_NAME", ""),
                 environ.get("PATH_INFO", ""),
                 environ.get("QUERY_STRING", ""),
@@ -142,9 +139,10 @@ class HttpLayer:
     def _wants_gzip(environ: dict, rendered: Rendered) -> bool:
         return rendered.compressible and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
 
-    def _cache_key(self, script_name: str, path: str, query: str) -> str | None:
-        """The key of a GET: its path and its validated, normalized query; None when the
-        request is not a valid API read (Flask then answers it, uncached)."""
+    def _cache_key(self, media_type: str, script_name: str, path: str, query: str) -> str | None:
+        """The key of a GET: the representation negotiated, the path and the query as its
+        schema validates and normalizes it; None when the request is not a valid API read
+        (Flask then answers it, uncached)."""
         try:
             endpoint, _ = self.url_map.bind("localhost", script_name).match(path, "GET")
         except (HTTPException, RequestRedirect):
@@ -154,12 +152,12 @@ class HttpLayer:
         ).to_dict()  # first values, as webargs
         schema = self.query_schemas.get(endpoint)
         if schema is None:
-            return None if args else f"{script_name}{path}"
+            return None if args else f"{media_type} {script_name}{path}"
         try:
             normalized = schema.dump(schema.load(args))
         except ValidationError:
             return None
-        return f"{script_name}{path}?{urlencode(sorted(normalized.items()))}"
+        return f"{media_type} {script_name}{path}?{urlencode(sorted(normalized.items()))}"
 
     def _cache_get(self, key: str) -> Rendered | None:
         if time.monotonic() < self.cache_retry_at:

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 
 from api.catalog import page
 from api.encoding import Encoded
+from api.negotiation import JSON, LD_JSON
 
 T = TypeVar("T")
-
-JSON = "application/json"
-PROBLEM_JSON = "application/problem+json"
 
 
 def collection_response(
@@ -33,12 +31,21 @@ def collection_response(
     return response
 
 
-def json_response(body: bytes, *, cacheable: bool = True) -> Response:
+def json_response(body: bytes, media_type: str = JSON, *, cacheable: bool = True) -> Response:
     """A 200 of JSON bytes. ``cacheable=False`` is for live status no cache may keep.
 
     ETags, 304s and compression are added in front of Flask, by api.http_layer.
     """
-    return bytes_response(body, JSON, cacheable=cacheable)
+    return bytes_response(body, media_type, cacheable=cacheable)
+
+
+def negotiated_response(
+    as_json: Callable[[], Encoded], as_linked_data: Callable[[], Encoded]
+) -> Response:
+    """The representation negotiated for this request: the API's JSON or schema.org JSON-LD."""
+    if g.media_type == LD_JSON:
+        return json_response(as_linked_data().json, LD_JSON)
+    return json_response(as_json().json)
 
 
 def bytes_response(body: bytes, mimetype: str, *, cacheable: bool = True) -> Response:

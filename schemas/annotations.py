@@ -79,10 +79,9 @@ class AnnotationsSchema(Schema):
     source_url = fields.Url(load_default=None)
     published = fields.Nested(DateAnnotationSchema, load_default=None)
     sample = fields.Boolean(load_default=False)
-    organizations = fields.List(
-        fields.Nested(OrganizationAnnotationSchema), required=True, validate=NonEmpty
-    )
+    organizations = fields.List(fields.Nested(OrganizationAnnotationSchema), required=True)
     events = fields.List(fields.Nested(EventAnnotationSchema), required=True)
+    about = fields.List(Slug(), load_default=list, metadata={"description": "Main subjects"})
 
     @validates_schema
     def check_references(self, data: dict, **kwargs: Any) -> None:
@@ -102,6 +101,9 @@ class AnnotationsSchema(Schema):
                     )
                 surface_forms.setdefault(form, org["id"])
         known = {org["id"] for org in data["organizations"]}
+        for i, org_id in enumerate(data["about"]):
+            if org_id not in known:
+                add_error(errors, ("about", i), f"unknown organization {org_id!r}")
         previous_date: str | None = None
         for i, event in enumerate(data["events"]):
             if event["id"] in {e["id"] for e in data["events"][:i]}:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import INCLUDE, Schema, fields, validate
 
 from schemas.fields import (
     DATE_CONFIDENCES,
@@ -93,6 +93,10 @@ class ArticleSummarySchema(Schema):
         "True for sample articles written for this project", fields.Boolean(required=True)
     )
     counts = fields.Nested(CountsSchema, required=True)
+    about = described(
+        "Ids of the organizations that are the article's main subjects",
+        fields.List(Slug(), required=True),
+    )
     links = fields.Nested(ArticleLinksSchema, required=True, dump_only=True)
 
 
@@ -167,10 +171,25 @@ class OrganizationSchema(Schema):
     id = Slug(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
+    same_as = fields.List(fields.Url(), required=True)
     article_count = fields.Integer(required=True)
     mention_count = described("Mentions across all articles", fields.Integer(required=True))
     articles = fields.List(fields.Nested(OrganizationArticleSchema), required=True)
     links = fields.Nested(SelfLinksSchema, required=True, dump_only=True)
+
+
+class LinkedDataSchema(Schema):
+    """A schema.org node as JSON-LD (application/ld+json). Its other properties are
+    schema.org's: NewsArticle, Organization or Event."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    context = fields.String(
+        data_key="@context", required=True, metadata={"example": "https://schema.org"}
+    )
+    type = fields.String(data_key="@type", required=True, metadata={"example": "NewsArticle"})
+    id = described("The resource's path on this API", fields.String(data_key="@id", required=True))
 
 
 def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:

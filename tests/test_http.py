@@ -183,7 +183,9 @@ def test_parameter_order_and_defaults_share_one_cache_entry(counted_app):
     assert counted_app.reached_flask == 1
     # The in-process SimpleCache holds one corpus, so flask-caching adds no key prefix there;
     # test_redis_cache.py checks the prefix in the shared Redis cache.
-    assert cached_keys(counted_app) == ["/v1/articles?limit=20&offset=0&organization=mistral-ai"]
+    assert cached_keys(counted_app) == [
+        "application/json /v1/articles?limit=20&offset=0&organization=mistral-ai"
+    ]
 
 
 def test_junk_and_errors_are_never_cached(counted_app):

@@ -87,7 +87,9 @@ def test_workers_share_responses_in_redis_under_the_corpus_prefix(api_on_redis, 
     fingerprint = requests.get(api_on_redis.url + "/readyz", timeout=5).json()["corpus"][
         "fingerprint"
     ]
-    assert f"article-data-api:0.1.0:{fingerprint}:{URLS[0]}?limit=20&offset=0" in keys
+    assert (
+        f"article-data-api:0.1.0:{fingerprint}:application/json {URLS[0]}?limit=20&offset=0" in keys
+    )
 
 
 def test_requests_survive_a_redis_outage_and_caching_resumes(api_on_redis, redis_server):

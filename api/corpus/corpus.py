@@ -33,6 +33,7 @@ class IndexedOrganization:
     id: str
     name: str
     kind: str
+    same_as: tuple[str, ...]
     articles: tuple[ArticleMentions, ...]
 
     @property
@@ -81,12 +82,16 @@ class Corpus:
     def _index_organizations(self) -> tuple[IndexedOrganization, ...]:
         entries: dict[str, list[ArticleMentions]] = defaultdict(list)
         first = {}
+        same_as: dict[str, dict[str, None]] = defaultdict(dict)  # ordered, without repeats
         for article in self.articles:
             for org in article.organizations:
                 first.setdefault(org.id, org)
+                same_as[org.id].update(dict.fromkeys(org.same_as))
                 entries[org.id].append(ArticleMentions(article, org.mention_count))
         return tuple(
-            IndexedOrganization(org_id, first[org_id].name, first[org_id].kind, tuple(found))
+            IndexedOrganization(
+                org_id, first[org_id].name, first[org_id].kind, tuple(same_as[org_id]), tuple(found)
+            )
             for org_id, found in sorted(entries.items())
         )
 

@@ -167,6 +167,7 @@ def _build_article(
         sections=sections,
         organizations=tuple(organizations),
         events=tuple(events),
+        about=tuple(data["about"]),
     )
     return article, problems
 

@@ -103,6 +103,7 @@ class Article:
     sections: tuple[Section, ...]
     organizations: tuple[Organization, ...]
     events: tuple[Event, ...]
+    about: tuple[str, ...]
     sections_by_id: dict[str, Section] = field(init=False, repr=False, compare=False)
     organizations_by_id: dict[str, Organization] = field(init=False, repr=False, compare=False)
     events_by_id: dict[str, Event] = field(init=False, repr=False, compare=False)

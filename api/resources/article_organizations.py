@@ -5,7 +5,7 @@ from flask.views import MethodView
 from api import examples
 from api.blueprint import Blueprint, get_or_404
 from api.catalog import current_corpus, representations
-from api.responses import collection_response, json_response
+from api.responses import collection_response, negotiated_response
 from schemas.queries import ArticleOrganizationQuerySchema
 from schemas.resources import ArticleOrganizationPageSchema, ArticleOrganizationSchema
 
@@ -42,12 +42,22 @@ class ArticleOrganizations(MethodView):
 
 @blp.route("/<slug:organization_id>")
 class ArticleOrganizationById(MethodView):
-    @blp.read(ArticleOrganizationSchema, example=examples.ARTICLE_ORGANIZATION, not_found=True)
+    @blp.read(
+        ArticleOrganizationSchema,
+        example=examples.ARTICLE_ORGANIZATION,
+        not_found=True,
+        linked_data_example=examples.ORGANIZATION_LD,
+    )
     def get(self, article_id: str, organization_id: str):
         """Get an organization as an article presents it
 
-        With every mention of its name and aliases in the article.
+        With every mention of its name and aliases in the article. With
+        `Accept: application/ld+json`, a schema.org Organization.
         """
         get_or_404(current_corpus().articles_by_id, article_id, "article")
-        organizations = representations().organizations_in(article_id)
-        return json_response(get_or_404(organizations, organization_id, "organization").json)
+        dumped = representations()
+        get_or_404(dumped.organizations_in(article_id), organization_id, "organization")
+        return negotiated_response(
+            lambda: dumped.organizations_in(article_id)[organization_id],
+            lambda: dumped.organizations_in_ld(article_id)[organization_id],
+        )

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from api import examples
 from api.blueprint import Blueprint, get_or_404
 from api.catalog import current_corpus, representations
-from api.responses import collection_response, json_response
+from api.responses import collection_response, negotiated_response
 from schemas.queries import ArticleQuerySchema
 from schemas.resources import ArticlePageSchema, ArticleSchema
 
@@ -31,11 +31,20 @@ class Articles(MethodView):
 
 @blp.route("/<slug:article_id>")
 class ArticleById(MethodView):
-    @blp.read(ArticleSchema, example=examples.ARTICLE, not_found=True)
+    @blp.read(
+        ArticleSchema,
+        example=examples.ARTICLE,
+        not_found=True,
+        linked_data_example=examples.ARTICLE_LD,
+    )
     def get(self, article_id: str):
         """Get an article
 
         Its metadata, counts, outline and links to its sections, organizations and timeline.
+        With `Accept: application/ld+json`, a schema.org NewsArticle.
         """
         get_or_404(current_corpus().articles_by_id, article_id, "article")
-        return json_response(representations().article(article_id).json)
+        dumped = representations()
+        return negotiated_response(
+            lambda: dumped.article(article_id), lambda: dumped.article_ld(article_id)
+        )

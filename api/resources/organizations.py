@@ -5,7 +5,7 @@ from flask.views import MethodView
 from api import examples
 from api.blueprint import Blueprint, get_or_404
 from api.catalog import current_corpus, representations
-from api.responses import collection_response, json_response
+from api.responses import collection_response, negotiated_response
 from schemas.queries import OrganizationQuerySchema
 from schemas.resources import OrganizationPageSchema, OrganizationSchema
 
@@ -33,11 +33,21 @@ class Organizations(MethodView):
 
 @blp.route("/<slug:organization_id>")
 class OrganizationById(MethodView):
-    @blp.read(OrganizationSchema, example=examples.ORGANIZATION, not_found=True)
+    @blp.read(
+        OrganizationSchema,
+        example=examples.ORGANIZATION,
+        not_found=True,
+        linked_data_example=examples.ORGANIZATION_LD,
+    )
     def get(self, organization_id: str):
         """Get an organization across articles
 
-        With the articles that name it and its mention count in each.
+        With the articles that name it and its mention count in each. With
+        `Accept: application/ld+json`, a schema.org Organization.
         """
         get_or_404(current_corpus().organizations_by_id, organization_id, "organization")
-        return json_response(representations().organization(organization_id).json)
+        dumped = representations()
+        return negotiated_response(
+            lambda: dumped.organization(organization_id),
+            lambda: dumped.organization_ld(organization_id),
+        )

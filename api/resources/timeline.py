@@ -5,7 +5,7 @@ from flask.views import MethodView
 from api import examples
 from api.blueprint import Blueprint, get_or_404
 from api.catalog import current_corpus, representations
-from api.responses import collection_response, json_response
+from api.responses import collection_response, negotiated_response
 from schemas.queries import EventQuerySchema
 from schemas.resources import EventPageSchema, EventSchema
 
@@ -44,12 +44,19 @@ class Timeline(MethodView):
 
 @blp.route("/<slug:event_id>")
 class EventById(MethodView):
-    @blp.read(EventSchema, example=examples.EVENT, not_found=True)
+    @blp.read(
+        EventSchema, example=examples.EVENT, not_found=True, linked_data_example=examples.EVENT_LD
+    )
     def get(self, article_id: str, event_id: str):
         """Get an event
 
         With its date, the organizations involved and the verbatim quote that supports it.
+        With `Accept: application/ld+json`, a schema.org Event.
         """
         get_or_404(current_corpus().articles_by_id, article_id, "article")
-        events = representations().events(article_id)
-        return json_response(get_or_404(events, event_id, "event").json)
+        dumped = representations()
+        get_or_404(dumped.events(article_id), event_id, "event")
+        return negotiated_response(
+            lambda: dumped.events(article_id)[event_id],
+            lambda: dumped.events_ld(article_id)[event_id],
+        )
