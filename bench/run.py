@@ -125,7 +125,9 @@ def api_server(env: dict[str, str] | None = None) -> Server:
 
 
 def bare_server(sizes: list[int]) -> Server:
-    command = [str(BIN / "gunicorn"), "--workers", WORKERS, "--bind", "127.0.0.1:{port}"]
+    # The API's own gunicorn settings (worker class, limits, preload), with the same bind.
+    command = [str(BIN / "gunicorn"), "--config", "python:api.gunicorn_conf"]
+    command += ["--workers", WORKERS, "--bind", "127.0.0.1:{port}"]
     return Server(
         [*command, "--chdir", str(BENCH_DIR), "bare_app:app"],
         {"BENCH_SIZES": ",".join(map(str, sizes))},
