@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -80,16 +81,26 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.blp)
     app.wsgi_app = AccessLog(HttpLayer(app.wsgi_app, app.url_map, query_schemas(app), cache.cache))
-    app.extensions["article_data_openapi"] = render_openapi(api.spec.to_dict())
+    app.extensions["article_data_openapi"] = OpenApiDocuments(api.spec.to_dict())
     return app
 
 
-def render_openapi(spec: dict[str, Any]) -> dict[str, bytes]:
-    """The OpenAPI document as served, by media type.
+class OpenApiDocuments:
+    """The OpenAPI document as served, by media type, rendered once per mount point.
 
-    The YAML is what ``flask openapi write --format yaml`` writes (``make openapi``).
+    Its ``servers`` entry is where the API is mounted. At the root, the YAML is exactly
+    what ``flask openapi write --format yaml`` writes (``make openapi``).
     """
-    return {
-        "application/json": json.dumps(spec, indent=2).encode(),
-        "application/yaml": yaml.dump(spec).encode(),
-    }
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.rendered = lru_cache(maxsize=8)(self._render)
+
+    def _render(self, root: str) -> dict[str, bytes]:
+        spec = self.spec
+        if root:
+            spec = {**spec, "servers": [{**spec["servers"][0], "url": root}]}
+        return {
+            "application/json": json.dumps(spec, indent=2).encode(),
+            "application/yaml": yaml.dump(spec).encode(),
+        }

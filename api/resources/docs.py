@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import flask_swagger_ui
-from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from api.responses import bytes_response
@@ -20,12 +28,17 @@ blp = Blueprint("docs", __name__)
 
 @blp.get("/openapi.json")
 def openapi_json() -> Response:
-    return bytes_response(current_app.extensions["article_data_openapi"][JSON], JSON)
+    return bytes_response(openapi_document(JSON), JSON)
 
 
 @blp.get("/openapi.yaml")
 def openapi_yaml() -> Response:
-    return bytes_response(current_app.extensions["article_data_openapi"][YAML], YAML)
+    return bytes_response(openapi_document(YAML), YAML)
+
+
+def openapi_document(media_type: str) -> bytes:
+    """The document for where this app is mounted."""
+    return current_app.extensions["article_data_openapi"].rendered(request.script_root)[media_type]
 
 
 @blp.get("/")
