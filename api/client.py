@@ -1,0 +1,211 @@
+"""A Python client for Article Data API, built on requests.
+
+    from api.client import ArticleClient
+
+    client = ArticleClient("http://127.0.0.1:8000")
+    article = client.get_article("mistral-ai-joins-nvidia-nemotron-coalition")
+    for event in client.iter_timeline(article["id"], status="anticipated"):
+        print(event["title"], event["date"]["label"])
+
+It remembers ETags and revalidates with If-None-Match, follows paging links, retries
+idempotent GETs on connection errors and 503s with backoff, and raises ProblemError
+with the fields of the API's RFC 9457 problem details.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+import requests
+
+Resource = dict[str, Any]
+RETRY_STATUSES = frozenset({503})
+
+
+class ProblemError(Exception):
+    """An error response from the API, with its RFC 9457 problem fields."""
+
+    def __init__(self, problem: dict[str, Any], status: int) -> None:
+        self.status = problem.get("status", status)
+        self.type = problem.get("type", "about:blank")
+        self.title = problem.get("title", "")
+        self.detail = problem.get("detail", "")
+        self.instance = problem.get("instance")
+        self.invalid_params: list[dict[str, str]] = problem.get("invalid_params", [])
+        super().__init__(f"{self.status} {self.title}: {self.detail}")
+
+
+class ArticleClient:
+    """Typed access to every endpoint of Article Data API."""
+
+    def __init__(
+        self,
+        base_url: str,
+        session: requests.Session | None = None,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff: float = 0.2,
+    ) -> None:
+        self.base_url = base_url.rstrip("/") + "/"
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self._validated: dict[str, tuple[str, Any]] = {}  # url -> (ETag, decoded body)
+
+    # Articles
+    def list_articles(
+        self,
+        *,
+        q: str | None = None,
+        organization: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> Resource:
+        return self._get("v1/articles", q=q, organization=organization, limit=limit, offset=offset)
+
+    def iter_articles(
+        self, *, q: str | None = None, organization: str | None = None
+    ) -> Iterator[Resource]:
+        return self._iterate("v1/articles", q=q, organization=organization)
+
+    def get_article(self, article_id: str) -> Resource:
+        return self._get(f"v1/articles/{article_id}")
+
+    def get_article_linked_data(self, article_id: str) -> Resource:
+        """The article as a schema.org NewsArticle (JSON-LD)."""
+        return self._get(f"v1/articles/{article_id}", accept="application/ld+json")
+
+    # Sections
+    def list_sections(
+        self, article_id: str, *, limit: int | None = None, offset: int | None = None
+    ) -> Resource:
+        return self._get(f"v1/articles/{article_id}/sections", limit=limit, offset=offset)
+
+    def iter_sections(self, article_id: str) -> Iterator[Resource]:
+        return self._iterate(f"v1/articles/{article_id}/sections")
+
+    def get_section(self, article_id: str, section_id: str) -> Resource:
+        return self._get(f"v1/articles/{article_id}/sections/{section_id}")
+
+    # Organizations in an article
+    def list_article_organizations(
+        self,
+        article_id: str,
+        *,
+        kind: str | None = None,
+        sort: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> Resource:
+        return self._get(
+            f"v1/articles/{article_id}/organizations",
+            kind=kind,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+        )
+
+    def iter_article_organizations(
+        self, article_id: str, *, kind: str | None = None, sort: str | None = None
+    ) -> Iterator[Resource]:
+        return self._iterate(f"v1/articles/{article_id}/organizations", kind=kind, sort=sort)
+
+    def get_article_organization(self, article_id: str, organization_id: str) -> Resource:
+        return self._get(f"v1/articles/{article_id}/organizations/{organization_id}")
+
+    # Timeline
+    def list_timeline(
+        self,
+        article_id: str,
+        *,
+        organization: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> Resource:
+        return self._get(
+            f"v1/articles/{article_id}/timeline",
+            organization=organization,
+            status=status,
+            limit=limit,
+            offset=offset,
+        )
+
+    def iter_timeline(
+        self, article_id: str, *, organization: str | None = None, status: str | None = None
+    ) -> Iterator[Resource]:
+        return self._iterate(
+            f"v1/articles/{article_id}/timeline", organization=organization, status=status
+        )
+
+    def get_event(self, article_id: str, event_id: str) -> Resource:
+        return self._get(f"v1/articles/{article_id}/timeline/{event_id}")
+
+    # The organization index
+    def list_organizations(
+        self, *, kind: str | None = None, limit: int | None = None, offset: int | None = None
+    ) -> Resource:
+        return self._get("v1/organizations", kind=kind, limit=limit, offset=offset)
+
+    def iter_organizations(self, *, kind: str | None = None) -> Iterator[Resource]:
+        return self._iterate("v1/organizations", kind=kind)
+
+    def get_organization(self, organization_id: str) -> Resource:
+        return self._get(f"v1/organizations/{organization_id}")
+
+    # Health
+    def health(self) -> Resource:
+        return self._get("healthz")
+
+    def ready(self) -> Resource:
+        return self._get("readyz")
+
+    def _iterate(self, path: str, **params: Any) -> Iterator[Resource]:
+        """Every item of a collection, following its ``next`` links."""
+        page = self._get(path, **params)
+        while True:
+            yield from page["items"]
+            if page["links"]["next"] is None:
+                return
+            page = self._get(page["links"]["next"])
+
+    def _get(self, path: str, accept: str = "application/json", **params: Any) -> Any:
+        """GET with revalidation of what was fetched before, retries and problem errors."""
+        url = urljoin(self.base_url, path)  # a relative path, or a link's absolute path
+        query = {name: value for name, value in params.items() if value is not None}
+        request = requests.Request("GET", url, params=query).prepare()
+        key = f"{accept} {request.url}"
+        headers = {"Accept": accept}
+        if key in self._validated:
+            headers["If-None-Match"] = self._validated[key][0]
+        response = self._send(request.url, headers)
+        if response.status_code == 304:
+            return self._validated[key][1]
+        if response.status_code >= 400:
+            try:
+                problem = response.json()
+            except ValueError:
+                problem = {"title": response.reason, "detail": response.text[:200]}
+            raise ProblemError(problem, response.status_code)
+        body = response.json()
+        if "ETag" in response.headers:
+            self._validated[key] = (response.headers["ETag"], body)
+        return body
+
+    def _send(self, url: str, headers: dict[str, str]) -> requests.Response:
+        """One GET, retried with exponential backoff on connection errors and 503s."""
+        attempt = 0
+        while True:
+            try:
+                response = self.session.get(url, headers=headers, timeout=self.timeout)
+                if response.status_code not in RETRY_STATUSES or attempt == self.retries:
+                    return response
+            except requests.ConnectionError:
+                if attempt == self.retries:
+                    raise
+            time.sleep(self.backoff * 2**attempt)
+            attempt += 1

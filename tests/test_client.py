@@ -1,0 +1,110 @@
+"""api.client.ArticleClient against the real server on 127.0.0.1."""
+
+import pytest
+import requests
+
+from api.client import ArticleClient, ProblemError
+from tests.conftest import SAMPLE_ID, SEED_ID, LiveServer, free_port
+
+pytestmark = pytest.mark.e2e
+
+
+class CountingSession(requests.Session):
+    """A real session that remembers each response it got."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attempts = 0
+        self.statuses: list[int] = []
+
+    def request(self, *args, **kwargs):
+        self.attempts += 1
+        response = super().request(*args, **kwargs)
+        self.statuses.append(response.status_code)
+        return response
+
+
+@pytest.fixture()
+def api(live_server):
+    session = CountingSession()
+    return ArticleClient(live_server.url, session=session, backoff=0.01), session
+
+
+def test_every_endpoint_has_a_method(api):
+    client, _ = api
+    assert client.health() == {"status": "ok"}
+    assert client.ready()["status"] == "ready"
+    assert [a["id"] for a in client.list_articles(organization="mistral-ai")["items"]] == [
+        SEED_ID,
+        SAMPLE_ID,
+    ]
+    assert client.get_article(SEED_ID)["counts"]["sections"] == 6
+    assert client.get_article_linked_data(SEED_ID)["@type"] == "NewsArticle"
+    assert client.list_sections(SEED_ID, limit=2)["total"] == 6
+    assert client.get_section(SEED_ID, "lead")["heading"] is None
+    assert client.list_article_organizations(SEED_ID, sort="name")["items"][0]["name"] == "Meta"
+    assert client.get_article_organization(SEED_ID, "nvidia")["mention_count"] == 6
+    assert client.list_timeline(SEED_ID, status="anticipated")["total"] == 1
+    assert (
+        client.get_event(SEED_ID, "nemotron-coalition-launched")["date"]["confidence"]
+        == "confirmed"
+    )
+    assert client.list_organizations(kind="coalition")["total"] == 2
+    assert client.get_organization("mistral-ai")["article_count"] == 2
+
+
+def test_iterators_follow_the_paging_links(api):
+    client, session = api
+    headings = [s["heading"] for s in client.iter_sections(SEED_ID)]
+    assert len(headings) == 6
+    events = list(client.iter_timeline(SEED_ID))
+    assert [e["id"] for e in events][-1] == "partnership-results-visible"
+    organizations = list(client.iter_organizations())
+    assert len(organizations) == 6
+    # One page per 20 items: pages of a smaller collection take one request each.
+    assert len(session.statuses) == 3
+    assert [a["id"] for a in client.iter_articles(q="open models")] == [SEED_ID, SAMPLE_ID]
+
+
+def test_conditional_gets_revalidate_with_the_remembered_etag(api):
+    client, session = api
+    first = client.get_article(SEED_ID)
+    second = client.get_article(SEED_ID)
+    assert second == first
+    assert session.statuses == [200, 304]
+
+
+def test_problems_become_one_exception_with_the_problem_fields(api):
+    client, _ = api
+    with pytest.raises(ProblemError) as caught:
+        client.get_article("no-such-article")
+    assert (caught.value.status, caught.value.title) == (404, "Not Found")
+    assert caught.value.detail == "No article with id 'no-such-article'."
+    with pytest.raises(ProblemError) as caught:
+        client.list_articles(limit=500)
+    assert caught.value.status == 400
+    assert [p["name"] for p in caught.value.invalid_params] == ["limit"]
+
+
+def test_connection_errors_are_retried_then_raised():
+    session = CountingSession()
+    client = ArticleClient(
+        f"http://127.0.0.1:{free_port()}", session=session, retries=2, backoff=0.01
+    )
+    with pytest.raises(requests.ConnectionError):
+        client.health()
+    assert session.attempts == 3
+
+
+def test_503s_are_retried_then_raised_as_problems(unused_redis_url):
+    server = LiveServer(env={"CACHE_REDIS_URL": unused_redis_url})
+    try:
+        server.wait_until_healthy()
+        session = CountingSession()
+        client = ArticleClient(server.url, session=session, retries=2, backoff=0.01)
+        with pytest.raises(ProblemError) as caught:
+            client.ready()
+        assert caught.value.status == 503
+        assert session.statuses == [503, 503, 503]
+    finally:
+        server.stop()
