@@ -1,4 +1,4 @@
-"""The ``article-data-api`` command: serve the API or check a corpus."""
+"""The ``article-data-api`` command: serve the API, check a corpus, import an article."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from api.corpus.corpus import Corpus
-from api.corpus.loader import CorpusError
+from api.corpus.importer import CANDIDATES_FILE, HEADING_RULE, ImportRefused, import_article
+from api.corpus.loader import ANNOTATIONS_FILE, CorpusError
+from api.corpus.text import TextFormatError
 from api.logs import configure_logging
 from fixtures import BUNDLED_CORPUS
 
@@ -28,6 +30,37 @@ def check(corpus_dir: Path) -> int:
         f"{corpus_dir}: {len(corpus.articles)} article(s) valid, fingerprint {corpus.fingerprint}"
     )
     return 0
+
+
+def import_text(
+    text_file: Path,
+    article_id: str,
+    corpus: Path,
+    title: str | None,
+    heading_lines: list[int] | None,
+    force: bool,
+) -> int:
+    """Import a plain-text article, propose organizations, then validate the corpus."""
+    try:
+        imported = import_article(
+            text_file,
+            article_id,
+            corpus,
+            title=title,
+            heading_lines=set(heading_lines) if heading_lines else None,
+            force=force,
+        )
+    except (ImportRefused, TextFormatError, OSError) as error:
+        print(f"article-data-api import: {error}", file=sys.stderr)
+        return 1
+    if imported.backup:
+        print(f"kept the previous folder as {imported.backup}")
+    headings = [s.heading for s in imported.sections if s.heading]
+    print(f"wrote {imported.folder}: {len(imported.sections)} sections; headings: {headings}")
+    print(f"organization candidates ({CANDIDATES_FILE}), to confirm into {ANNOTATIONS_FILE}:")
+    for candidate in imported.candidates:
+        print(f"  {candidate['occurrences']:3d}  {candidate['name']}")
+    return check(corpus)
 
 
 def serve(host: str | None, port: int | None, workers: int | None) -> int:
@@ -79,6 +112,35 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument(
         "--workers", type=int, help="worker processes (default: $WORKERS or 2 x CPUs + 1)"
     )
+    import_parser = commands.add_parser(
+        "import",
+        help="turn a plain-text article into a corpus folder",
+        description="Turn a plain-text article (one paragraph per line) into"
+        " CORPUS/articles/ID/: article.md with headings marked, an annotations.json"
+        f" skeleton, and {CANDIDATES_FILE} (capitalized names found by rule, with their"
+        " positions, for you to confirm). Then validate the corpus as `check` does."
+        f" Headings: {HEADING_RULE} Use --heading-line to choose them yourself.",
+    )
+    import_parser.add_argument("text_file", type=Path)
+    import_parser.add_argument("--id", required=True, help="the new article's id, a slug")
+    import_parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path(os.environ.get("ARTICLE_DATA_DIR") or BUNDLED_CORPUS),
+        help="corpus folder (default: $ARTICLE_DATA_DIR or the bundled fixtures)",
+    )
+    import_parser.add_argument("--title", help="the title (default: made from the id, editorial)")
+    import_parser.add_argument(
+        "--heading-line",
+        type=int,
+        action="append",
+        metavar="N",
+        help="line N (from 1, blank lines not counted) is a heading; repeat it for each"
+        " heading, instead of the rule",
+    )
+    import_parser.add_argument(
+        "--force", action="store_true", help="replace an existing article, moving it to backups/"
+    )
     check_parser = commands.add_parser("check", help="validate a corpus and print every problem")
     check_parser.add_argument(
         "corpus_dir",
@@ -91,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(os.environ.get("LOG_LEVEL", "INFO"))
     if args.command == "check":
         return check(args.corpus_dir)
+    if args.command == "import":
+        return import_text(
+            args.text_file, args.id, args.corpus, args.title, args.heading_line, args.force
+        )
     return serve(args.host, args.port, args.workers)
 
 
