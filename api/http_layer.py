@@ -27,8 +27,14 @@ from api.negotiation import negotiate
 log = logging.getLogger(__name__)
 
 GZIP_MIN_BYTES = 1024
-COMPRESSIBLE = ("application/json", "application/problem+json", "application/yaml", "text/")
-COMPRESSIBLE += ("application/javascript",)
+COMPRESSIBLE = (
+    "application/json",
+    "application/ld+json",
+    "application/problem+json",
+    "application/yaml",
+    "application/javascript",
+    "text/",
+)
 EXPOSED_HEADERS = "ETag, Link, X-Request-ID"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 PREFLIGHT_MAX_AGE = "86400"

@@ -139,3 +139,8 @@ def test_the_spec_documents_both_representations(client):
     content = spec["paths"]["/v1/articles/{article_id}"]["get"]["responses"]["200"]["content"]
     assert set(content) == {"application/json", "application/ld+json"}
     assert content["application/ld+json"]["example"]["@type"] == "NewsArticle"
+
+
+def test_large_json_ld_is_compressed_too(client):
+    response = client.get(SEED_URL, headers={**LD, "Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
