@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
 from dockerfile_parse import DockerfileParser
 
 from tests.conftest import ROUTES, SEED_URL, CorpusCopy, free_port
@@ -182,3 +183,14 @@ def test_an_invalid_corpus_stops_the_container_with_the_problem(image, tmp_path)
     container = Container(image, ARTICLE_DATA_DIR=str(corpus.root))
     assert container.process.wait(timeout=60) != 0
     assert f"{corpus.shown()}: events[1].status: Must be one of" in container.process.stderr.read()
+
+
+def test_compose_runs_two_replicas_on_one_redis_with_health_checks_and_restarts():
+    services = yaml.safe_load((PROJECT / "docker-compose.yml").read_text())["services"]
+    replicas = [s for name, s in services.items() if name.startswith("api-")]
+    assert len(replicas) == 2
+    assert {s["environment"]["CACHE_REDIS_URL"] for s in replicas} == {"redis://redis:6379/0"}
+    assert {s["ports"][0] for s in replicas} == {"127.0.0.1:8001:8000", "127.0.0.1:8002:8000"}
+    for service in services.values():
+        assert service["restart"] == "unless-stopped" and service["healthcheck"]["test"]
+    assert all(s["depends_on"]["redis"]["condition"] == "service_healthy" for s in replicas)
