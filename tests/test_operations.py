@@ -81,6 +81,13 @@ def test_an_insane_request_id_is_replaced(server, given):
 
 
 @pytest.mark.e2e
+def test_every_line_the_server_prints_is_json(server):
+    lines = server.printed().splitlines()
+    assert lines and all(json.loads(line)["message"] for line in lines)
+    assert any(json.loads(line)["logger"] == "gunicorn.error" for line in lines)
+
+
+@pytest.mark.e2e
 def test_start_up_logs_the_corpus_it_loaded(server):
     [loaded] = [
         entry for entry in json_lines(server.printed()) if entry["message"] == "corpus loaded"
