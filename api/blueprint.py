@@ -122,11 +122,16 @@ class Blueprint(flask_smorest.Blueprint):
         return decorator
 
 
+def _get_method(view: Callable | None) -> Callable | None:
+    """The decorated ``get`` of a MethodView's view function, where its contract is kept."""
+    return getattr(getattr(view, "view_class", None), "get", None)
+
+
 def query_schemas(app: Flask) -> dict[str, Schema]:
     """The query schema of each endpoint's GET, by endpoint name."""
     found = {}
     for endpoint, view in app.view_functions.items():
-        get = getattr(getattr(view, "view_class", None), "get", None)
+        get = _get_method(view)
         if hasattr(get, "query_schema"):
             found[endpoint] = get.query_schema
     return found
@@ -134,9 +139,9 @@ def query_schemas(app: Flask) -> dict[str, Schema]:
 
 def negotiate_representation() -> None:
     """Choose the representation (``g.media_type``) or answer a 406 problem."""
-    view = current_app.view_functions.get(request.endpoint)
-    get = getattr(getattr(view, "view_class", None), "get", None)
-    offered = getattr(get, "offered", (JSON,))
+    offered = getattr(
+        _get_method(current_app.view_functions.get(request.endpoint)), "offered", (JSON,)
+    )
     g.media_type = negotiate(request.headers.get("Accept", ""), offered)
     if g.media_type is None:
         abort(406, message=f"This resource is available as {' or '.join(offered)}.")

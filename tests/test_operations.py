@@ -10,8 +10,8 @@ import time
 import pytest
 import requests
 
-from api.cli import gunicorn_settings
-from api.config import ConfigError
+from api.cli import gunicorn_settings, main
+from api.config import ConfigError, settings_from_env
 from tests.conftest import SEED_URL, LiveServer
 
 
@@ -182,3 +182,19 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits_zero():
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{server.url}/healthz", timeout=2)
     server.stop()
+
+
+def test_environment_settings_are_checked():
+    assert settings_from_env({"CACHE_MAX_AGE": "60"})["CACHE_MAX_AGE"] == 60
+    with pytest.raises(ConfigError, match="CACHE_MAX_AGE='soon'"):
+        settings_from_env({"CACHE_MAX_AGE": "soon"})
+    with pytest.raises(ConfigError, match="CACHE_TYPE='Memcached'"):
+        settings_from_env({"CACHE_TYPE": "Memcached"})
+    redis = settings_from_env({"CACHE_REDIS_URL": "redis://cache:6379/0"})
+    assert redis["CACHE_TYPE"] == "RedisCache" and redis["CACHE_OPTIONS"]["socket_timeout"] == 0.25
+
+
+def test_serve_refuses_bad_settings_with_a_message(monkeypatch, capsys):
+    monkeypatch.setenv("CACHE_MAX_AGE", "-1")
+    assert main(["serve"]) == 1
+    assert "cannot start: CACHE_MAX_AGE='-1'" in capsys.readouterr().err
