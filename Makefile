@@ -7,10 +7,10 @@ PORT ?= 8000
 
 .PHONY: run test lint format check clean openapi
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e ./client -e '.[dev]'
 	touch $@
 
 run: $(BIN)/.installed
@@ -41,4 +41,4 @@ clean:
 
 # Regenerate the committed OpenAPI document from the schemas and routes.
 openapi: $(BIN)/.installed
-	$(BIN)/flask --app api openapi write --format yaml openapi.yaml
+	$(BIN)/article-data-api openapi openapi.yaml

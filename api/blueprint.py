@@ -9,13 +9,14 @@ from typing import Any, ClassVar, TypeVar
 import flask_smorest
 from flask import Flask, current_app, g, request
 from flask_smorest import abort
-from marshmallow import RAISE, Schema
+from marshmallow import RAISE, Schema, fields
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import BaseConverter, ValidationError
 
-from api.negotiation import JSON, LD_JSON, negotiate
-from schemas.fields import SLUG_MAX_LENGTH
-from schemas.resources import LinkedDataSchema
+from article_data_api.errors import ProblemApi
+from article_data_api.negotiation import JSON, LD_JSON, negotiate
+from article_data_api.schemas.fields import SLUG_MAX_LENGTH, SLUG_PATTERN, SLUG_REGEX, is_slug
+from article_data_api.schemas.resources import LinkedDataSchema
 
 V = TypeVar("V")
 
@@ -59,12 +60,15 @@ class Blueprint(flask_smorest.Blueprint):
         super().__init__(*args, **kwargs)
         self.before_request(negotiate_representation)
 
-    def arguments(self, schema: type[Schema], **kwargs: Any) -> Callable:
-        """flask-smorest's arguments, remembered on the view so that the response cache can
-        validate and normalize a query before it looks for a cached response."""
+    def query(self, schema: type[Schema]) -> Callable:
+        """The validated query string, as one ``args`` mapping, the view's argument.
+
+        The schema is remembered on the view, so that the response cache can validate and
+        normalize a query before it looks for a cached response.
+        """
         # One instance for every request: given a class, webargs would build one per request.
         instance = schema()
-        decorate = super().arguments(instance, **kwargs)
+        decorate = super().arguments(instance, location="query")
 
         def decorator(view: Callable) -> Callable:
             wrapped = decorate(view)
@@ -81,27 +85,26 @@ class Blueprint(flask_smorest.Blueprint):
         self,
         schema: type[Schema],
         *,
-        example: Any,
+        operation_id: str,
         collection: bool = False,
         not_found: bool = False,
-        linked_data_example: dict | None = None,
+        linked_data: bool = False,
     ) -> Callable:
-        """Document a GET: its 200 (``schema``, ``example``, headers, and JSON-LD when a
-        ``linked_data_example`` is given), 304, 406, 414, 431 and, when ids can be unknown,
-        404. The operation id comes from the view's name."""
+        """Document a GET: its 200 (``schema``, headers, and JSON-LD when ``linked_data``),
+        304, 406, 414, 431 and, when ids can be unknown, 404. Its examples are added by
+        operation id when the document is rendered (api.openapi), so that importing a
+        view loads no data."""
         headers = {"ETag": "ETag", "Cache-Control": "CacheControl"}
         if collection:
             headers["Link"] = "Link"
 
         def decorator(view: Callable) -> Callable:
-            class_name, method = view.__qualname__.split(".")
-            if linked_data_example is not None:
+            if linked_data:
                 view = self.alt_response(
                     200,
                     schema=LinkedDataSchema,
                     content_type=LD_JSON,
                     description="The schema.org representation, for Accept: application/ld+json",
-                    example=linked_data_example,
                     success=True,
                 )(view)
                 view.offered = (JSON, LD_JSON)
@@ -119,8 +122,8 @@ class Blueprint(flask_smorest.Blueprint):
             }
             if not_found:
                 responses[404] = "NOT_FOUND"
-            view = self.doc(operationId=f"{method}{class_name}", responses=responses)(view)
-            return self.response(200, schema, example=example, headers=headers)(view)
+            view = self.doc(operationId=operation_id, responses=responses)(view)
+            return self.response(200, schema, headers=headers)(view)
 
         return decorator
 
@@ -153,10 +156,10 @@ def negotiate_representation() -> None:
 class SlugConverter(BaseConverter):
     """Path ids: anything that is not a slug never reaches a view and is a 404."""
 
-    regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+    regex = SLUG_REGEX
 
     def to_python(self, value: str) -> str:
-        if len(value) > SLUG_MAX_LENGTH:
+        if not is_slug(value):  # the regex matched; the length is the rest of the rule
             raise ValidationError()
         return value
 
@@ -166,3 +169,17 @@ def get_or_404(items: Mapping[str, V], item_id: str, what: str) -> V:
     if item_id not in items:
         abort(404, message=f"No {what} with id {item_id!r}.")
     return items[item_id]
+
+
+def init_app(app: Flask) -> ProblemApi:
+    """flask-smorest's Api on ``app``, with slug ids in paths and the shared headers."""
+    app.url_map.converters["slug"] = SlugConverter
+    api = ProblemApi(app)
+    api.register_converter(
+        SlugConverter,
+        lambda _: {"type": "string", "pattern": SLUG_PATTERN, "maxLength": SLUG_MAX_LENGTH},
+    )
+    api.register_field(fields.Url, "string", "uri")
+    for name, header in HEADER_COMPONENTS.items():
+        api.spec.components.header(name, header)
+    return api

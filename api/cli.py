@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
-from api.corpus.corpus import Corpus
-from api.corpus.importer import CANDIDATES_FILE, HEADING_RULE, ImportRefused, import_article
-from api.corpus.loader import ANNOTATIONS_FILE, CorpusError
-from api.corpus.text import TextFormatError
-from api.logs import configure_logging
-from fixtures import BUNDLED_CORPUS
+from article_data_api.config import bundled_corpus
+from article_data_api.corpus.corpus import Corpus
+from article_data_api.corpus.importer import (
+    CANDIDATES_FILE,
+    HEADING_RULE,
+    ImportRefused,
+    import_article,
+)
+from article_data_api.corpus.loader import ANNOTATIONS_FILE, CorpusError
+from article_data_api.corpus.text import TextFormatError
+from article_data_api.logs import configure_logging
 
 
 def check(corpus_dir: Path) -> int:
@@ -64,15 +67,14 @@ def import_text(
 
 
 def serve(host: str | None, port: int | None, workers: int | None) -> int:
-    """Run the production server (gunicorn) until it is stopped; options override
-    the environment that api/gunicorn_conf.py reads."""
-    from gunicorn.app.base import BaseApplication
-
-    from api import create_app
-    from api.config import ConfigError
+    """Run the production server until it is stopped; options override the environment."""
+    # Imported here: check and import need neither Flask nor the server.
+    from article_data_api import create_app
+    from article_data_api.config import ConfigError
+    from article_data_api.server import Server, server_settings
 
     try:
-        settings = gunicorn_settings()
+        settings = server_settings(os.environ)
         app = create_app()
     except (CorpusError, ConfigError) as error:
         print(f"article-data-api: cannot start: {error}", file=sys.stderr)
@@ -82,25 +84,17 @@ def serve(host: str | None, port: int | None, workers: int | None) -> int:
         settings["bind"] = f"{host or default_host}:{port or default_port}"
     if workers is not None:
         settings["workers"] = workers
-
-    class Server(BaseApplication):
-        def load_config(self) -> None:
-            for name, value in settings.items():
-                self.cfg.set(name, value)
-
-        def load(self):
-            return app
-
-    Server().run()
+    Server(app, settings).run()
     return 0
 
 
-def gunicorn_settings() -> dict[str, Any]:
-    """The settings of api/gunicorn_conf.py, read from the environment now."""
-    from gunicorn.config import Config
+def write_openapi(output: Path) -> int:
+    """Write the OpenAPI document exactly as the server serves it at its root."""
+    from article_data_api import create_app
+    from article_data_api.openapi import YAML, documents
 
-    module = importlib.reload(importlib.import_module("api.gunicorn_conf"))
-    return {name: value for name, value in vars(module).items() if name in Config().settings}
+    output.write_bytes(documents(create_app()).document("", YAML))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     import_parser.add_argument(
         "--corpus",
         type=Path,
-        default=Path(os.environ.get("ARTICLE_DATA_DIR") or BUNDLED_CORPUS),
+        default=Path(os.environ.get("ARTICLE_DATA_DIR") or bundled_corpus()),
         help="corpus folder (default: $ARTICLE_DATA_DIR or the bundled fixtures)",
     )
     import_parser.add_argument("--title", help="the title (default: made from the id, editorial)")
@@ -146,9 +140,13 @@ def main(argv: list[str] | None = None) -> int:
         "corpus_dir",
         nargs="?",
         type=Path,
-        default=Path(os.environ.get("ARTICLE_DATA_DIR") or BUNDLED_CORPUS),
+        default=Path(os.environ.get("ARTICLE_DATA_DIR") or bundled_corpus()),
         help="corpus folder (default: $ARTICLE_DATA_DIR or the bundled fixtures)",
     )
+    openapi_parser = commands.add_parser(
+        "openapi", help="write the OpenAPI document (what `make openapi` runs)"
+    )
+    openapi_parser.add_argument("output", type=Path, help="where to write it, as YAML")
     args = parser.parse_args(argv)
     configure_logging(os.environ.get("LOG_LEVEL", "INFO"))
     if args.command == "check":
@@ -157,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         return import_text(
             args.text_file, args.id, args.corpus, args.title, args.heading_line, args.force
         )
+    if args.command == "openapi":
+        return write_openapi(args.output)
     return serve(args.host, args.port, args.workers)
 
 

@@ -10,9 +10,9 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from api.encoding import encode
-from api.negotiation import PROBLEM_JSON
-from schemas.resources import ProblemSchema
+from article_data_api.encoding import encode
+from article_data_api.negotiation import PROBLEM_JSON
+from article_data_api.schemas.resources import ProblemSchema
 
 UNKNOWN_FIELD = "Unknown field."
 

@@ -17,7 +17,7 @@ from gunicorn.http.errors import (
 from gunicorn.util import write_nonblock
 from gunicorn.workers.sync import SyncWorker
 
-from api.encoding import encode
+from article_data_api.encoding import encode
 
 STATUS_OF_ERROR = {
     LimitRequestLine: 414,

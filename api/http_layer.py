@@ -16,13 +16,16 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
+from flask import Flask
 from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header, parse_etags
 from werkzeug.routing import Map, RequestRedirect
 
-from api.negotiation import negotiate
+from article_data_api.blueprint import query_schemas
+from article_data_api.negotiation import negotiate
+from article_data_api.response_cache import cache_of
 
 log = logging.getLogger(__name__)
 
@@ -244,3 +247,8 @@ class HttpLayer:
             ],
         )
         return []
+
+
+def init_app(app: Flask) -> None:
+    """Put the HTTP layer in front of Flask's dispatch, once every route is registered."""
+    app.wsgi_app = HttpLayer(app.wsgi_app, app.url_map, query_schemas(app), cache_of(app).cache)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from api.corpus.corpus import IndexedOrganization
-from api.corpus.model import Article, Event, Organization
+from article_data_api.corpus.corpus import Organization
+from article_data_api.corpus.model import Article, ArticleOrganization, Event
 
 CONTEXT = "https://schema.org"
 Path = Callable[..., str]
@@ -47,14 +47,14 @@ def news_article(article: Article, path: Path) -> dict[str, Any]:
     return node
 
 
-def organization(org: Organization | IndexedOrganization, path: Path) -> dict[str, Any]:
+def organization(org: ArticleOrganization | Organization, path: Path) -> dict[str, Any]:
     """An Organization node; its id is the cross-article index entry, shared by articles."""
     node: dict[str, Any] = {
         "@type": "Organization",
         "@id": path("organizations", org.id),
         "name": org.name,
     }
-    if isinstance(org, Organization):
+    if isinstance(org, ArticleOrganization):
         node["description"] = org.description
         if org.aliases:
             node["alternateName"] = list(org.aliases)

@@ -12,7 +12,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
-access_log = logging.getLogger("api.access")
+from flask import Flask
+
+access_log = logging.getLogger("article_data_api.access")
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
@@ -78,3 +80,8 @@ class AccessLog:
             line = json_line(time.time(), "INFO", access_log.name, "request", fields)
             (self.stream or sys.stdout).write(line + "\n")
         return body
+
+
+def init_app(app: Flask) -> None:
+    """Log every request: the outermost layer, so it times and counts all of it."""
+    app.wsgi_app = AccessLog(app.wsgi_app)

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from flask import Response, current_app, g, request
 
-from api.catalog import page
-from api.encoding import Encoded
-from api.negotiation import JSON, LD_JSON
+from article_data_api.encoding import Encoded
+from article_data_api.negotiation import JSON, LD_JSON
+from article_data_api.representations import page
 
 T = TypeVar("T")
 
 
 def collection_response(
-    found: Sequence[T],
-    represent: Callable[[T], Encoded],
-    limit: int,
-    offset: int,
-    **filters: Any,
+    found: Sequence[T], represent: Callable[[T], Encoded], args: Mapping[str, Any]
 ) -> Response:
-    """A page of ``found`` at the current URL, with its links also in a ``Link`` header."""
+    """The page of ``found`` that ``args`` asks for, at the current URL, with its links
+    (which keep ``args``) also in a ``Link`` header."""
     path = request.script_root + request.path
-    body, links = page(found, represent, path, limit, offset, **filters)
+    body, links = page(found, represent, path, args)
     response = json_response(body)
     response.headers["Link"] = ", ".join(
         f'<{url}>; rel="{rel}"' for rel, url in links.items() if url is not None

@@ -77,7 +77,7 @@ class Server:
         started = time.monotonic()
         self.process = subprocess.Popen(
             [part.format(port=self.port) for part in command],
-            env={**os.environ, **(env or {})},
+            env={**os.environ, **{k: v.format(port=self.port) for k, v in (env or {}).items()}},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -125,12 +125,17 @@ def api_server(env: dict[str, str] | None = None) -> Server:
 
 
 def bare_server(sizes: list[int]) -> Server:
-    # The API's own gunicorn settings (worker class, limits, preload), with the same bind.
-    command = [str(BIN / "gunicorn"), "--config", "python:api.gunicorn_conf"]
-    command += ["--workers", WORKERS, "--bind", "127.0.0.1:{port}"]
+    # The API's own server settings (worker class, limits, preload), with the same bind.
+    command = [sys.executable, "-m", "article_data_api.server", "bare_app:app"]
     return Server(
-        [*command, "--chdir", str(BENCH_DIR), "bare_app:app"],
-        {"BENCH_SIZES": ",".join(map(str, sizes))},
+        command,
+        {
+            "BENCH_SIZES": ",".join(map(str, sizes)),
+            "PYTHONPATH": str(BENCH_DIR),
+            "HOST": "127.0.0.1",
+            "PORT": "{port}",
+            "WORKERS": WORKERS,
+        },
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from schemas.fields import (
+from article_data_api.schemas.fields import (
     EVENT_STATUSES,
     ORGANIZATION_KINDS,
     PartialDate,

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# The one slug rule: the URL converter, the schemas, the loader and the importer use it.
+SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+# Anchored for JSON Schema, where ``$`` is the end of the string (in Python it would also
+# accept a trailing newline, so Python code calls is_slug, which uses fullmatch).
+SLUG_PATTERN = f"^{SLUG_REGEX}$"
 SLUG_MAX_LENGTH = 100
-PARTIAL_DATE_PATTERN = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
+SLUG_ERROR = f"must be a lower-case slug like 'mistral-ai', at most {SLUG_MAX_LENGTH} characters"
+PARTIAL_DATE_REGEX = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
+PARTIAL_DATE_PATTERN = f"^{PARTIAL_DATE_REGEX}$"
 
 ORGANIZATION_KINDS = (
     "company",
@@ -26,38 +33,45 @@ DATE_PRECISIONS = ("year", "month", "day")
 DATE_CONFIDENCES = ("stated-in-article", "single-source", "confirmed")
 
 
+def is_slug(text: str) -> bool:
+    """Whether ``text`` is a slug id: lower-case words of a-z and 0-9 joined by hyphens."""
+    return len(text) <= SLUG_MAX_LENGTH and re.fullmatch(SLUG_REGEX, text) is not None
+
+
+def validate_slug(text: str) -> None:
+    if not is_slug(text):
+        raise ValidationError(SLUG_ERROR)
+
+
 class Slug(fields.String):
     """A lower-case, hyphenated identifier such as ``mistral-ai``."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(
-            validate=[
-                validate.Length(min=1, max=SLUG_MAX_LENGTH),
-                validate.Regexp(SLUG_PATTERN, error="must be a lower-case slug like 'mistral-ai'"),
-            ],
-            **kwargs,
-        )
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {
+            "minLength": 1,
+            "maxLength": SLUG_MAX_LENGTH,
+            "pattern": SLUG_PATTERN,
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(validate=validate_slug, metadata=metadata, **kwargs)
 
 
 class PartialDate(fields.String):
     """An ISO 8601 calendar date at year, month or day precision: 2026, 2026-03, 2026-03-16."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(
-            validate=validate.Regexp(
-                PARTIAL_DATE_PATTERN, error="must be YYYY, YYYY-MM or YYYY-MM-DD"
-            ),
-            **kwargs,
-        )
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"pattern": PARTIAL_DATE_PATTERN, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
-    def _deserialize(self, value, attr, data, **kwargs) -> str:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if re.match(PARTIAL_DATE_PATTERN, text):
-            year, month, day = [*text.split("-"), "01", "01"][:3]
-            try:
-                dt.date(int(year), int(month), int(day))
-            except ValueError as error:
-                raise ValidationError(f"not a calendar date: {error}") from error
+        if re.fullmatch(PARTIAL_DATE_REGEX, text) is None:
+            raise ValidationError("must be YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = [*text.split("-"), "01", "01"][:3]
+        try:
+            dt.date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValidationError(f"not a calendar date: {error}") from error
         return text
 
 

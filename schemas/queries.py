@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from schemas.fields import EVENT_STATUSES, ORGANIZATION_KINDS, Slug
+from article_data_api.schemas.fields import EVENT_STATUSES, ORGANIZATION_KINDS, Slug
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20

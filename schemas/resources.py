@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import INCLUDE, Schema, fields, validate
 
-from schemas.fields import (
+from article_data_api.schemas.fields import (
     DATE_CONFIDENCES,
     DATE_PRECISIONS,
     EVENT_STATUSES,

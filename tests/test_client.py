@@ -1,10 +1,10 @@
-"""api.client.ArticleClient against the real server on 127.0.0.1."""
+"""article_data_api_client.ArticleClient against the real server on 127.0.0.1."""
 
 import pytest
 import requests
 
-from api.client import ArticleClient, ProblemError
-from tests.conftest import SAMPLE_ID, SEED_ID, LiveServer, free_port
+from article_data_api_client import ArticleClient, ProblemError
+from tests.helpers import SAMPLE_ID, SEED_ID, LiveServer, free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -4,10 +4,10 @@ import subprocess
 
 import pytest
 
-from api import create_app
-from api.corpus.corpus import Corpus
-from api.corpus.loader import CorpusError
-from tests.conftest import CONSOLE_SCRIPT, SAMPLE_ID
+from article_data_api import create_app
+from article_data_api.corpus.corpus import Corpus
+from article_data_api.corpus.loader import CorpusError
+from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID
 
 
 def problems_of(corpus_copy) -> list[str]:

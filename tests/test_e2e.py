@@ -6,7 +6,7 @@ import subprocess
 import pytest
 import requests
 
-from tests.conftest import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID, SEED_URL, LiveServer, free_port
+from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID, SEED_URL, LiveServer, free_port
 
 pytestmark = pytest.mark.e2e
 

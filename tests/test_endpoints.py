@@ -1,11 +1,11 @@
 """Every endpoint through Flask's test client, asserting content."""
 
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
 import pytest
 
-from api import create_app
-from fixtures import BUNDLED_CORPUS
-from tests.conftest import SAMPLE_ID, SEED_ID, SEED_URL
-from tests.test_seed_article import HEADINGS
+from article_data_api import create_app
+from tests.helpers import BUNDLED_CORPUS, HEADINGS, SAMPLE_ID, SEED_ID, SEED_URL
 
 
 def get_json(client, url, status=200):
@@ -315,3 +315,22 @@ def test_health_answers_if_none_match_star_with_a_documented_304(client):
     response = client.get("/healthz", headers={"If-None-Match": "*"})
     assert response.status_code == 304
     assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("url", "args"),
+    [
+        ("/v1/articles", {"q": "open models", "organization": "mistral-ai"}),
+        (f"{SEED_URL}/organizations", {"kind": "company", "sort": "name"}),
+        (f"{SEED_URL}/timeline", {"organization": "mistral-ai", "status": "past"}),
+        ("/v1/organizations", {"kind": "company"}),
+    ],
+)
+def test_every_query_argument_flows_into_the_paging_links(client, url, args):
+    query = urlencode({**args, "limit": 1})
+    body = get_json(client, f"{url}?{query}")
+    for rel in ("self", "next"):
+        link = body["links"][rel]
+        assert link is not None, rel
+        kept = dict(parse_qsl(urlsplit(link).query))
+        assert {name: kept.get(name) for name in args} == args, rel

@@ -2,8 +2,8 @@
 
 import pytest
 
-from api import create_app
-from tests.conftest import SEED_URL
+from article_data_api import create_app
+from tests.helpers import SEED_URL
 
 
 def problem(response, status):

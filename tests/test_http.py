@@ -5,8 +5,8 @@ import hashlib
 
 import pytest
 
-from api import create_app
-from tests.conftest import ROUTES, SEED_URL
+from article_data_api import create_app
+from tests.helpers import ROUTES, SEED_URL
 
 IDENTITY = {"Accept-Encoding": "identity"}
 GZIP = {"Accept-Encoding": "gzip"}

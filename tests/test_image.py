@@ -18,7 +18,7 @@ import requests
 import yaml
 from dockerfile_parse import DockerfileParser
 
-from tests.conftest import ROUTES, SEED_URL, CorpusCopy, free_port
+from tests.helpers import ROUTES, SEED_URL, CorpusCopy, free_port
 
 PROJECT = Path(__file__).resolve().parents[1]
 DOCKERFILE = PROJECT / "Dockerfile"

@@ -5,11 +5,10 @@ import subprocess
 
 import pytest
 
-from api import create_app
-from api.corpus.importer import ImportRefused, import_article, organization_candidates
-from api.corpus.text import parse_sections
-from fixtures import BUNDLED_CORPUS
-from tests.conftest import CONSOLE_SCRIPT, SEED_ID
+from article_data_api import create_app
+from article_data_api.corpus.importer import ImportRefused, import_article, organization_candidates
+from article_data_api.corpus.text import parse_sections
+from tests.helpers import BUNDLED_CORPUS, CONSOLE_SCRIPT, SEED_ID
 
 SEED_MARKDOWN = BUNDLED_CORPUS / "articles" / SEED_ID / "article.md"
 MADE_UP = """\

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pyld import jsonld
 
-from tests.conftest import SEED_URL
+from tests.helpers import SEED_URL
 
 SCHEMA = "http://schema.org/"
 CONTEXT_COPY = Path(__file__).parent / "data" / "schema-org-context.jsonld"

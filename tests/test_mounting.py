@@ -5,8 +5,8 @@ from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.test import Client
 
-from api import create_app
-from tests.conftest import SEED_ID
+from article_data_api import create_app
+from tests.helpers import SEED_ID
 
 
 @pytest.fixture(scope="module")

@@ -10,30 +10,27 @@ import time
 import pytest
 import requests
 
-from api.cli import gunicorn_settings, main
-from api.config import ConfigError, settings_from_env
-from tests.conftest import SEED_URL, LiveServer
+from article_data_api.cli import main
+from article_data_api.config import ConfigError, settings_from_env
+from article_data_api.server import server_settings
+from tests.helpers import SEED_URL, LiveServer
 
 
 def json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
 
-def test_gunicorn_settings_come_from_the_environment(monkeypatch):
-    monkeypatch.delenv("WORKERS", raising=False)
-    monkeypatch.setenv("PORT", "9123")
-    settings = gunicorn_settings()
+def test_server_settings_come_from_the_environment():
+    settings = server_settings({"PORT": "9123"})
     assert settings["workers"] == multiprocessing.cpu_count() * 2 + 1
     assert settings["bind"] == "0.0.0.0:9123"
     assert settings["graceful_timeout"] == 20 and settings["timeout"] == 30
     assert settings["limit_request_line"] == 4094 and settings["limit_request_fields"] == 50
     assert settings["accesslog"] is None and settings["reload"] is False
-    assert settings["worker_class"] == "api.gunicorn_worker.ProblemWorker"
-    monkeypatch.setenv("WORKERS", "3")
-    assert gunicorn_settings()["workers"] == 3
-    monkeypatch.setenv("WORKERS", "many")
+    assert settings["worker_class"] == "article_data_api.gunicorn_worker.ProblemWorker"
+    assert server_settings({"WORKERS": "3"})["workers"] == 3
     with pytest.raises(ConfigError, match="WORKERS='many'"):
-        gunicorn_settings()
+        server_settings({"WORKERS": "many"})
 
 
 def test_the_app_never_runs_in_debug_mode(app):
@@ -61,7 +58,7 @@ def test_each_request_is_one_json_log_line_with_its_request_id(server):
     [line] = [
         entry for entry in json_lines(server.printed()) if entry.get("request_id") == "trace-42.a"
     ]
-    assert line["logger"] == "api.access" and line["level"] == "INFO"
+    assert line["logger"] == "article_data_api.access" and line["level"] == "INFO"
     assert (line["method"], line["path"], line["query"]) == (
         "GET",
         f"{SEED_URL}/timeline",

@@ -11,7 +11,7 @@ import pytest
 import redis
 import requests
 
-from tests.conftest import SEED_URL, LiveServer, free_port
+from tests.helpers import SEED_URL, LiveServer, free_port
 
 pytestmark = [
     pytest.mark.e2e,

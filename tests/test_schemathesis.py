@@ -4,7 +4,7 @@ from pathlib import Path
 
 import schemathesis
 
-from api import create_app
+from article_data_api import create_app
 
 schema = schemathesis.openapi.from_path(Path(__file__).resolve().parents[1] / "openapi.yaml")
 schema.app = create_app()

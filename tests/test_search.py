@@ -2,9 +2,8 @@
 
 import pytest
 
-from api.corpus.corpus import Corpus, words
-from fixtures import BUNDLED_CORPUS
-from tests.conftest import SAMPLE_ID, SEED_ID
+from article_data_api.corpus.corpus import Corpus, words
+from tests.helpers import BUNDLED_CORPUS, SAMPLE_ID, SEED_ID
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +32,14 @@ def test_list_order_is_newest_first_with_undated_last(corpus):
     ],
 )
 def test_full_text_search(corpus, q, expected):
-    assert ids(corpus.find_articles(q=q)) == expected
+    assert ids(corpus.find_articles({"q": q})) == expected
 
 
 def test_organization_filter_and_search_combine(corpus):
-    assert ids(corpus.find_articles(organization="mistral-ai")) == [SEED_ID, SAMPLE_ID]
-    assert ids(corpus.find_articles(organization="nvidia")) == [SEED_ID]
-    assert ids(corpus.find_articles(q="library", organization="nvidia")) == []
-    assert ids(corpus.find_articles(organization="no-such-org")) == []
+    assert ids(corpus.find_articles({"organization": "mistral-ai"})) == [SEED_ID, SAMPLE_ID]
+    assert ids(corpus.find_articles({"organization": "nvidia"})) == [SEED_ID]
+    assert ids(corpus.find_articles({"q": "library", "organization": "nvidia"})) == []
+    assert ids(corpus.find_articles({"organization": "no-such-org"})) == []
 
 
 def test_words_fold_case_and_split_punctuation():
@@ -54,7 +53,7 @@ def test_organization_index_spans_articles(corpus):
         (SAMPLE_ID, 1),
     ]
     assert mistral.mention_count == 12 and mistral.article_count == 2
-    assert [o.id for o in corpus.find_organizations(kind="coalition")] == [
+    assert [o.id for o in corpus.find_organizations({"kind": "coalition"})] == [
         "harbour-city-library-consortium",
         "nemotron-coalition",
     ]
@@ -62,23 +61,25 @@ def test_organization_index_spans_articles(corpus):
 
 def test_article_filters(corpus):
     seed = corpus.articles_by_id[SEED_ID]
-    assert [o.id for o in seed.find_organizations()] == [
+    assert [o.id for o in seed.find_organizations({})] == [
         "mistral-ai",
         "nemotron-coalition",
         "nvidia",
         "meta",
     ]
-    assert [o.id for o in seed.find_organizations(sort="name")] == [
+    assert [o.id for o in seed.find_organizations({"sort": "name"})] == [
         "meta",
         "mistral-ai",
         "nvidia",
         "nemotron-coalition",
     ]
-    assert [e.id for e in seed.find_events(organization="meta")] == ["open-models-catch-up"]
-    assert [e.id for e in seed.find_events(status="anticipated")] == ["partnership-results-visible"]
+    assert [e.id for e in seed.find_events({"organization": "meta"})] == ["open-models-catch-up"]
+    assert [e.id for e in seed.find_events({"status": "anticipated"})] == [
+        "partnership-results-visible"
+    ]
 
 
 def test_a_query_without_words_filters_nothing(corpus):
     # Found by schemathesis: the spec cannot say "has a letter" the way Python's \w does,
     # so such a query is valid and, having no words to match, keeps every article.
-    assert ids(corpus.find_articles(q="– ?")) == [SEED_ID, SAMPLE_ID]
+    assert ids(corpus.find_articles({"q": "– ?"})) == [SEED_ID, SAMPLE_ID]

@@ -5,20 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from api.corpus.corpus import Corpus
-from fixtures import BUNDLED_CORPUS
-from tests.conftest import SEED_ID
+from article_data_api.corpus.corpus import Corpus
+from tests.helpers import BUNDLED_CORPUS, HEADINGS, SEED_ID
 
 # sha256 of shared/articles/mistral-nvidia-nemotron-coalition.txt as received: the
 # fixture must reproduce the publisher's text byte for byte once the heading marks go.
 SOURCE_SHA256 = "2410ba6c9be232976ff8ad39ec721f8be1512477ae865adb6178ae6112954b5e"
-HEADINGS = [
-    "What the Coalition Is and What It's For",
-    "What Mistral Brings to the Partnership",
-    "NVIDIA Is More Than Just “Hardware” Here",
-    "Openness as a Strategy, Not Just an Ideology",
-    "What This Means in Practice",
-]
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from api.corpus.loader import corpus_fingerprint, load_articles
-from api.corpus.model import Article
+from article_data_api.corpus.loader import corpus_fingerprint, load_articles
+from article_data_api.corpus.model import Article
 
 _WORD = re.compile(r"\w+")
 
@@ -21,20 +22,23 @@ def words(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class ArticleMentions:
+class OrganizationArticle:
+    """An article that names an organization (dumped by OrganizationArticleSchema)."""
+
     article: Article
     mention_count: int
 
 
 @dataclass(frozen=True)
-class IndexedOrganization:
-    """An organization across the corpus, with the articles that name it."""
+class Organization:
+    """An organization across the corpus, with the articles that name it (dumped by
+    OrganizationSchema)."""
 
     id: str
     name: str
     kind: str
     same_as: tuple[str, ...]
-    articles: tuple[ArticleMentions, ...]
+    articles: tuple[OrganizationArticle, ...]
 
     @property
     def article_count(self) -> int:
@@ -79,24 +83,25 @@ class Corpus:
                 positions[word].add(position)
         return positions
 
-    def _index_organizations(self) -> tuple[IndexedOrganization, ...]:
-        entries: dict[str, list[ArticleMentions]] = defaultdict(list)
+    def _index_organizations(self) -> tuple[Organization, ...]:
+        entries: dict[str, list[OrganizationArticle]] = defaultdict(list)
         first = {}
         same_as: dict[str, dict[str, None]] = defaultdict(dict)  # ordered, without repeats
         for article in self.articles:
             for org in article.organizations:
                 first.setdefault(org.id, org)
                 same_as[org.id].update(dict.fromkeys(org.same_as))
-                entries[org.id].append(ArticleMentions(article, org.mention_count))
+                entries[org.id].append(OrganizationArticle(article, org.mention_count))
         return tuple(
-            IndexedOrganization(
+            Organization(
                 org_id, first[org_id].name, first[org_id].kind, tuple(same_as[org_id]), tuple(found)
             )
             for org_id, found in sorted(entries.items())
         )
 
-    def find_organizations(self, kind: str | None = None) -> list[IndexedOrganization]:
-        """Organizations across articles, by id, of ``kind`` if given."""
+    def find_organizations(self, filters: Mapping[str, Any]) -> list[Organization]:
+        """Organizations across articles, by id, of ``filters["kind"]`` if given."""
+        kind = filters.get("kind")
         return [org for org in self.organizations if kind in (None, org.kind)]
 
     def _postings(self, prefix: str) -> list[set[int]]:
@@ -105,11 +110,10 @@ class Corpus:
         end = bisect.bisect_left(self._vocabulary, prefix + "\U0010ffff", start)
         return [self._positions_by_word[word] for word in self._vocabulary[start:end]]
 
-    def find_articles(
-        self, q: str | None = None, organization: str | None = None
-    ) -> Sequence[Article]:
-        """Articles where every word of ``q`` starts a word of the title or a paragraph,
-        and that name ``organization``; in list order."""
+    def find_articles(self, filters: Mapping[str, Any]) -> Sequence[Article]:
+        """Articles where every word of ``filters["q"]`` starts a word of the title or a
+        paragraph, and that name ``filters["organization"]``; in list order."""
+        q, organization = filters.get("q"), filters.get("organization")
         terms = sorted(map(self._postings, words(q or "")), key=lambda p: sum(map(len, p)))
         if not terms:
             if organization is None:

@@ -15,9 +15,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.corpus.loader import ANNOTATIONS_FILE, TEXT_FILE
-from api.corpus.text import HEADING_MARK, ParsedSection, parse_sections
-from schemas.fields import SLUG_PATTERN
+from article_data_api.corpus.loader import ANNOTATIONS_FILE, TEXT_FILE
+from article_data_api.corpus.text import HEADING_MARK, ParsedSection, parse_sections
+from article_data_api.schemas.fields import SLUG_ERROR, is_slug
 
 CANDIDATES_FILE = "organization-candidates.json"
 MAX_HEADING_CHARACTERS = 80
@@ -155,8 +155,8 @@ def import_article(
 ) -> Imported:
     """Write ``corpus/articles/<article_id>/``; with ``force``, move an existing folder to
     ``corpus/backups/`` first. Raises ImportRefused rather than overwrite."""
-    if not re.match(SLUG_PATTERN, article_id):
-        raise ImportRefused(f"--id {article_id!r}: must be a lower-case slug like 'my-article'")
+    if not is_slug(article_id):
+        raise ImportRefused(f"--id {article_id!r}: {SLUG_ERROR}")
     lines = [line.strip() for line in text_file.read_text("utf-8").splitlines() if line.strip()]
     if not lines:
         raise ImportRefused(f"{text_file}: no text")

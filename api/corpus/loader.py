@@ -15,10 +15,17 @@ from pathlib import Path
 
 from marshmallow import ValidationError
 
-from api.corpus.model import Article, DateInfo, Event, Organization, Section, TextSpan
-from api.corpus.text import ParsedSection, TextFormatError, parse_sections
-from schemas.annotations import AnnotationsSchema
-from schemas.fields import SLUG_MAX_LENGTH, SLUG_PATTERN
+from article_data_api.corpus.model import (
+    Article,
+    ArticleOrganization,
+    DateInfo,
+    Event,
+    Section,
+    TextSpan,
+)
+from article_data_api.corpus.text import ParsedSection, TextFormatError, parse_sections
+from article_data_api.schemas.annotations import AnnotationsSchema
+from article_data_api.schemas.fields import SLUG_ERROR, is_slug
 
 TEXT_FILE = "article.md"
 ANNOTATIONS_FILE = "annotations.json"
@@ -70,8 +77,10 @@ def load_article(folder: Path, display_root: Path) -> Article:
         return _shown(display_root, folder / name)
 
     problems: list[Problem] = []
-    if not re.match(SLUG_PATTERN, folder.name) or len(folder.name) > SLUG_MAX_LENGTH:
-        problems.append(Problem(shown(""), "", "the folder name must be a slug article id"))
+    if not is_slug(folder.name):
+        problems.append(
+            Problem(shown(""), "", f"the folder name is the article id: it {SLUG_ERROR}")
+        )
     try:
         parsed = parse_sections((folder / TEXT_FILE).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -124,7 +133,7 @@ def _build_article(
             if alias not in matched
         ]
         organizations.append(
-            Organization(
+            ArticleOrganization(
                 **org
                 | {
                     "aliases": tuple(org["aliases"]),
@@ -263,7 +272,7 @@ def load_articles(root: Path) -> list[Article]:
 
 def _cross_article_problems(articles: list[Article], root: Path) -> list[Problem]:
     """An organization id names one organization: its name and kind agree across articles."""
-    first_seen: dict[str, tuple[Article, Organization]] = {}
+    first_seen: dict[str, tuple[Article, ArticleOrganization]] = {}
     problems = []
     for article in articles:
         for i, org in enumerate(article.organizations):

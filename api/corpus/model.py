@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from schemas.fields import date_precision
+from article_data_api.schemas.fields import date_precision
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,9 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Organization:
+class ArticleOrganization:
+    """An organization as one article presents it (dumped by ArticleOrganizationSchema)."""
+
     id: str
     name: str
     aliases: tuple[str, ...]
@@ -101,11 +105,13 @@ class Article:
     published: DateInfo | None
     sample: bool
     sections: tuple[Section, ...]
-    organizations: tuple[Organization, ...]
+    organizations: tuple[ArticleOrganization, ...]
     events: tuple[Event, ...]
     about: tuple[str, ...]
     sections_by_id: dict[str, Section] = field(init=False, repr=False, compare=False)
-    organizations_by_id: dict[str, Organization] = field(init=False, repr=False, compare=False)
+    organizations_by_id: dict[str, ArticleOrganization] = field(
+        init=False, repr=False, compare=False
+    )
     events_by_id: dict[str, Event] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -127,19 +133,19 @@ class Article:
             events=len(self.events),
         )
 
-    def find_organizations(
-        self, kind: str | None = None, sort: str = "mentions"
-    ) -> list[Organization]:
-        """Organizations of ``kind`` (all if None), most mentioned first or by ``sort="name"``."""
+    def find_organizations(self, filters: Mapping[str, Any]) -> list[ArticleOrganization]:
+        """Organizations of ``filters["kind"]`` (all if absent), most mentioned first, or
+        by name when ``filters["sort"]`` is ``name``."""
+        kind = filters.get("kind")
         found = [org for org in self.organizations if kind in (None, org.kind)]
-        if sort == "name":
+        if filters.get("sort") == "name":
             return sorted(found, key=lambda org: (org.name.casefold(), org.id))
         return sorted(found, key=lambda org: (-org.mention_count, org.name.casefold(), org.id))
 
-    def find_events(
-        self, organization: str | None = None, status: str | None = None
-    ) -> list[Event]:
-        """Events in chronological order, involving ``organization`` and of ``status`` if given."""
+    def find_events(self, filters: Mapping[str, Any]) -> list[Event]:
+        """Events in chronological order, involving ``filters["organization"]`` and of
+        ``filters["status"]`` where given."""
+        organization, status = filters.get("organization"), filters.get("status")
         return [
             event
             for event in self.events

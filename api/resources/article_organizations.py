@@ -2,12 +2,14 @@
 
 from flask.views import MethodView
 
-from api import examples
-from api.blueprint import Blueprint, get_or_404
-from api.catalog import current_corpus, representations
-from api.responses import collection_response, negotiated_response
-from schemas.queries import ArticleOrganizationQuerySchema
-from schemas.resources import ArticleOrganizationPageSchema, ArticleOrganizationSchema
+from article_data_api.blueprint import Blueprint, get_or_404
+from article_data_api.representations import current_corpus, representations
+from article_data_api.responses import collection_response, negotiated_response
+from article_data_api.schemas.queries import ArticleOrganizationQuerySchema
+from article_data_api.schemas.resources import (
+    ArticleOrganizationPageSchema,
+    ArticleOrganizationSchema,
+)
 
 blp = Blueprint(
     "article_organizations",
@@ -19,14 +21,14 @@ blp = Blueprint(
 
 @blp.route("")
 class ArticleOrganizations(MethodView):
-    @blp.arguments(ArticleOrganizationQuerySchema, location="query", as_kwargs=True)
+    @blp.query(ArticleOrganizationQuerySchema)
     @blp.read(
         ArticleOrganizationPageSchema,
-        example=examples.ARTICLE_ORGANIZATION_PAGE,
+        operation_id="getArticleOrganizations",
         collection=True,
         not_found=True,
     )
-    def get(self, article_id: str, limit: int, offset: int, sort: str, kind: str | None = None):
+    def get(self, args, article_id: str):
         """List an article's organizations
 
         Each with its aliases, description, role and every mention, located by section,
@@ -34,19 +36,16 @@ class ArticleOrganizations(MethodView):
         """
         article = get_or_404(current_corpus().articles_by_id, article_id, "article")
         dumped = representations().organizations_in(article_id)
-        found = article.find_organizations(kind, sort)
-        return collection_response(
-            found, lambda org: dumped[org.id], limit, offset, kind=kind, sort=sort
-        )
+        return collection_response(article.find_organizations(args), lambda o: dumped[o.id], args)
 
 
 @blp.route("/<slug:organization_id>")
 class ArticleOrganizationById(MethodView):
     @blp.read(
         ArticleOrganizationSchema,
-        example=examples.ARTICLE_ORGANIZATION,
+        operation_id="getArticleOrganizationById",
         not_found=True,
-        linked_data_example=examples.ORGANIZATION_LD,
+        linked_data=True,
     )
     def get(self, article_id: str, organization_id: str):
         """Get an organization as an article presents it

@@ -2,41 +2,33 @@
 
 from flask.views import MethodView
 
-from api import examples
-from api.blueprint import Blueprint, get_or_404
-from api.catalog import current_corpus, representations
-from api.responses import collection_response, negotiated_response
-from schemas.queries import ArticleQuerySchema
-from schemas.resources import ArticlePageSchema, ArticleSchema
+from article_data_api.blueprint import Blueprint, get_or_404
+from article_data_api.representations import current_corpus, representations
+from article_data_api.responses import collection_response, negotiated_response
+from article_data_api.schemas.queries import ArticleQuerySchema
+from article_data_api.schemas.resources import ArticlePageSchema, ArticleSchema
 
 blp = Blueprint("articles", __name__, url_prefix="/v1/articles", description="News articles")
 
 
 @blp.route("")
 class Articles(MethodView):
-    @blp.arguments(ArticleQuerySchema, location="query", as_kwargs=True)
-    @blp.read(ArticlePageSchema, example=examples.ARTICLE_PAGE, collection=True)
-    def get(self, limit: int, offset: int, q: str | None = None, organization: str | None = None):
+    @blp.query(ArticleQuerySchema)
+    @blp.read(ArticlePageSchema, operation_id="getArticles", collection=True)
+    def get(self, args):
         """List articles
 
         Newest first. `q` keeps articles where every word of the query starts a word of the
         title or of a paragraph, ignoring case; `organization` keeps those that name it.
         """
-        found = current_corpus().find_articles(q, organization)
         summary = representations().article_summary
-        return collection_response(
-            found, lambda a: summary(a.id), limit, offset, q=q, organization=organization
-        )
+        found = current_corpus().find_articles(args)
+        return collection_response(found, lambda article: summary(article.id), args)
 
 
 @blp.route("/<slug:article_id>")
 class ArticleById(MethodView):
-    @blp.read(
-        ArticleSchema,
-        example=examples.ARTICLE,
-        not_found=True,
-        linked_data_example=examples.ARTICLE_LD,
-    )
+    @blp.read(ArticleSchema, operation_id="getArticleById", not_found=True, linked_data=True)
     def get(self, article_id: str):
         """Get an article
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import flask_swagger_ui
 from flask import (
     Blueprint,
+    Flask,
     current_app,
     redirect,
     render_template,
@@ -16,7 +17,8 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from api.responses import bytes_response
+from article_data_api.openapi import documents
+from article_data_api.responses import bytes_response
 
 # Swagger UI's files as the flask-swagger-ui package installs them: no CDN.
 SWAGGER_UI_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
@@ -38,7 +40,7 @@ def openapi_yaml() -> Response:
 
 def openapi_document(media_type: str) -> bytes:
     """The document for where this app is mounted."""
-    return current_app.extensions["article_data_openapi"].rendered(request.script_root)[media_type]
+    return documents(current_app).document(request.script_root, media_type)
 
 
 @blp.get("/")
@@ -61,3 +63,7 @@ def swagger_ui_asset(filename: str) -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["CACHE_MAX_AGE"]
     return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blp)

@@ -7,12 +7,11 @@ from flask.views import MethodView
 from flask_caching import Cache
 from flask_smorest import abort
 
-from api import examples
-from api.blueprint import Blueprint
-from api.catalog import current_corpus
-from api.encoding import encode
-from api.responses import json_response
-from schemas.resources import HealthSchema, ReadinessSchema
+from article_data_api.blueprint import Blueprint
+from article_data_api.encoding import encode
+from article_data_api.representations import current_corpus
+from article_data_api.responses import json_response
+from article_data_api.schemas.resources import HealthSchema, ReadinessSchema
 
 blp = Blueprint("health", __name__, description="Health checks")
 log = logging.getLogger(__name__)
@@ -21,7 +20,7 @@ READINESS_KEY = "readyz"  # under the cache's own key prefix
 
 @blp.route("/healthz")
 class Health(MethodView):
-    @blp.read(HealthSchema, example=examples.HEALTH)
+    @blp.read(HealthSchema, operation_id="getHealth")
     def get(self):
         """Check that the process runs
 
@@ -32,7 +31,7 @@ class Health(MethodView):
 
 @blp.route("/readyz")
 class Readiness(MethodView):
-    @blp.read(ReadinessSchema, example=examples.READINESS)
+    @blp.read(ReadinessSchema, operation_id="getReadiness")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self):
         """Check that the corpus is loaded and the cache answers

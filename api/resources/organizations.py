@@ -2,12 +2,11 @@
 
 from flask.views import MethodView
 
-from api import examples
-from api.blueprint import Blueprint, get_or_404
-from api.catalog import current_corpus, representations
-from api.responses import collection_response, negotiated_response
-from schemas.queries import OrganizationQuerySchema
-from schemas.resources import OrganizationPageSchema, OrganizationSchema
+from article_data_api.blueprint import Blueprint, get_or_404
+from article_data_api.representations import current_corpus, representations
+from article_data_api.responses import collection_response, negotiated_response
+from article_data_api.schemas.queries import OrganizationQuerySchema
+from article_data_api.schemas.resources import OrganizationPageSchema, OrganizationSchema
 
 blp = Blueprint(
     "organizations",
@@ -19,25 +18,22 @@ blp = Blueprint(
 
 @blp.route("")
 class Organizations(MethodView):
-    @blp.arguments(OrganizationQuerySchema, location="query", as_kwargs=True)
-    @blp.read(OrganizationPageSchema, example=examples.ORGANIZATION_PAGE, collection=True)
-    def get(self, limit: int, offset: int, kind: str | None = None):
+    @blp.query(OrganizationQuerySchema)
+    @blp.read(OrganizationPageSchema, operation_id="getOrganizations", collection=True)
+    def get(self, args):
         """List organizations across articles
 
         By id, each with the articles that name it and its mention count in each.
         """
-        found = current_corpus().find_organizations(kind)
         dumped = representations().organization
-        return collection_response(found, lambda org: dumped(org.id), limit, offset, kind=kind)
+        found = current_corpus().find_organizations(args)
+        return collection_response(found, lambda org: dumped(org.id), args)
 
 
 @blp.route("/<slug:organization_id>")
 class OrganizationById(MethodView):
     @blp.read(
-        OrganizationSchema,
-        example=examples.ORGANIZATION,
-        not_found=True,
-        linked_data_example=examples.ORGANIZATION_LD,
+        OrganizationSchema, operation_id="getOrganizationById", not_found=True, linked_data=True
     )
     def get(self, organization_id: str):
         """Get an organization across articles

@@ -2,12 +2,11 @@
 
 from flask.views import MethodView
 
-from api import examples
-from api.blueprint import Blueprint, get_or_404
-from api.catalog import current_corpus, representations
-from api.responses import collection_response, json_response
-from schemas.queries import PageQuerySchema
-from schemas.resources import SectionPageSchema, SectionSchema
+from article_data_api.blueprint import Blueprint, get_or_404
+from article_data_api.representations import current_corpus, representations
+from article_data_api.responses import collection_response, json_response
+from article_data_api.schemas.queries import PageQuerySchema
+from article_data_api.schemas.resources import SectionPageSchema, SectionSchema
 
 blp = Blueprint(
     "sections",
@@ -19,21 +18,21 @@ blp = Blueprint(
 
 @blp.route("")
 class Sections(MethodView):
-    @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
-    @blp.read(SectionPageSchema, example=examples.SECTION_PAGE, collection=True, not_found=True)
-    def get(self, article_id: str, limit: int, offset: int):
+    @blp.query(PageQuerySchema)
+    @blp.read(SectionPageSchema, operation_id="getSections", collection=True, not_found=True)
+    def get(self, args, article_id: str):
         """List an article's sections
 
         In reading order: the lead (heading null), then one section per heading.
         """
         get_or_404(current_corpus().articles_by_id, article_id, "article")
         sections = list(representations().sections(article_id).values())
-        return collection_response(sections, lambda section: section, limit, offset)
+        return collection_response(sections, lambda section: section, args)
 
 
 @blp.route("/<slug:section_id>")
 class SectionById(MethodView):
-    @blp.read(SectionSchema, example=examples.SECTION, not_found=True)
+    @blp.read(SectionSchema, operation_id="getSectionById", not_found=True)
     def get(self, article_id: str, section_id: str):
         """Get a section
 

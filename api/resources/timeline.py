@@ -2,12 +2,11 @@
 
 from flask.views import MethodView
 
-from api import examples
-from api.blueprint import Blueprint, get_or_404
-from api.catalog import current_corpus, representations
-from api.responses import collection_response, negotiated_response
-from schemas.queries import EventQuerySchema
-from schemas.resources import EventPageSchema, EventSchema
+from article_data_api.blueprint import Blueprint, get_or_404
+from article_data_api.representations import current_corpus, representations
+from article_data_api.responses import collection_response, negotiated_response
+from article_data_api.schemas.queries import EventQuerySchema
+from article_data_api.schemas.resources import EventPageSchema, EventSchema
 
 blp = Blueprint(
     "timeline",
@@ -19,16 +18,9 @@ blp = Blueprint(
 
 @blp.route("")
 class Timeline(MethodView):
-    @blp.arguments(EventQuerySchema, location="query", as_kwargs=True)
-    @blp.read(EventPageSchema, example=examples.EVENT_PAGE, collection=True, not_found=True)
-    def get(
-        self,
-        article_id: str,
-        limit: int,
-        offset: int,
-        organization: str | None = None,
-        status: str | None = None,
-    ):
+    @blp.query(EventQuerySchema)
+    @blp.read(EventPageSchema, operation_id="getTimeline", collection=True, not_found=True)
+    def get(self, args, article_id: str):
         """List an article's events
 
         In chronological order. Dates are only as precise as their evidence; an undated
@@ -36,17 +28,12 @@ class Timeline(MethodView):
         """
         article = get_or_404(current_corpus().articles_by_id, article_id, "article")
         dumped = representations().events(article_id)
-        found = article.find_events(organization, status)
-        return collection_response(
-            found, lambda e: dumped[e.id], limit, offset, organization=organization, status=status
-        )
+        return collection_response(article.find_events(args), lambda e: dumped[e.id], args)
 
 
 @blp.route("/<slug:event_id>")
 class EventById(MethodView):
-    @blp.read(
-        EventSchema, example=examples.EVENT, not_found=True, linked_data_example=examples.EVENT_LD
-    )
+    @blp.read(EventSchema, operation_id="getEventById", not_found=True, linked_data=True)
     def get(self, article_id: str, event_id: str):
         """Get an event
 

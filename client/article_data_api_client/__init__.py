@@ -1,6 +1,6 @@
 """A Python client for Article Data API, built on requests.
 
-    from api.client import ArticleClient
+    from article_data_api_client import ArticleClient
 
     client = ArticleClient("http://127.0.0.1:8000")
     article = client.get_article("mistral-ai-joins-nvidia-nemotron-coalition")

@@ -1,0 +1,132 @@
+"""What tests share besides fixtures: the seed's ids and routes, corpus copies, a live server."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+
+from article_data_api.config import bundled_corpus
+
+PROJECT = Path(__file__).resolve().parents[1]
+BUNDLED_CORPUS = bundled_corpus()
+SEED_ID = "mistral-ai-joins-nvidia-nemotron-coalition"
+SAMPLE_ID = "sample-harbour-city-libraries-shared-search"
+SEED_URL = f"/v1/articles/{SEED_ID}"
+CONSOLE_SCRIPT = Path(sys.executable).parent / "article-data-api"
+HEADINGS = [
+    "What the Coalition Is and What It's For",
+    "What Mistral Brings to the Partnership",
+    "NVIDIA Is More Than Just “Hardware” Here",
+    "Openness as a Strategy, Not Just an Ideology",
+    "What This Means in Practice",
+]
+# One URL for every GET operation in the API.
+ROUTES = [
+    "/v1/articles",
+    SEED_URL,
+    f"{SEED_URL}/sections",
+    f"{SEED_URL}/sections/lead",
+    f"{SEED_URL}/organizations",
+    f"{SEED_URL}/organizations/nvidia",
+    f"{SEED_URL}/timeline",
+    f"{SEED_URL}/timeline/nemotron-coalition-launched",
+    "/v1/organizations",
+    "/v1/organizations/meta",
+    "/healthz",
+    "/readyz",
+]
+
+
+class CorpusCopy:
+    """A writable copy of the bundled corpus in a temp dir, to break on purpose."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        shutil.copytree(BUNDLED_CORPUS / "articles", root / "articles")
+
+    def folder(self, article_id: str = SEED_ID) -> Path:
+        return self.root / "articles" / article_id
+
+    def annotations(self, article_id: str = SEED_ID) -> dict:
+        return json.loads((self.folder(article_id) / "annotations.json").read_text("utf-8"))
+
+    def edit_annotations(self, change: Callable[[dict], None], article_id: str = SEED_ID) -> None:
+        data = self.annotations(article_id)
+        change(data)
+        path = self.folder(article_id) / "annotations.json"
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+
+    def shown(self, article_id: str = SEED_ID, name: str = "annotations.json") -> str:
+        """The file name as problems show it."""
+        return f"{self.root.name}/articles/{article_id}/{name}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """``article-data-api serve`` on a free 127.0.0.1 port, stopped by its PID.
+
+    Its output goes to a file, not a pipe: a pipe nobody reads would fill up with
+    access-log lines and stall the server.
+    """
+
+    def __init__(self, env: dict[str, str] | None = None, port_from_env: bool = False) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        # Kept open for the server's life; closed by stop().
+        self.output = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
+        port_args = [] if port_from_env else ["--port", str(self.port)]
+        self.process = subprocess.Popen(
+            [str(CONSOLE_SCRIPT), "serve", "--host", "127.0.0.1", "--workers", "2", *port_args],
+            env={**os.environ, "PORT": str(self.port), **(env or {})},
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def printed(self) -> str:
+        """What the server has printed so far."""
+        self.output.seek(0)
+        return self.output.read()
+
+    def wait_until_healthy(self, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.printed()}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not become healthy")
+
+    def stop(self) -> str:
+        """Stop the server by its PID; return what it printed. Safe to call twice."""
+        if self.output.closed:
+            return self.final_output
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.final_output = self.printed()
+        self.output.close()
+        return self.final_output
