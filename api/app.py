@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from article_data_api import blueprint, http_layer, logs, openapi, representations, response_cache
+from article_data_api import blueprint, http_layer, logs, openapi, response_cache, store
 from article_data_api.config import base_config, settings_from_env
-from article_data_api.corpus.corpus import Corpus
 from article_data_api.resources import docs, register_resources
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings from the environment, overridden by ``config``.
 
-    Loads and validates the corpus, so an invalid corpus raises CorpusError here.
+    When the snapshot folder has no snapshot of the corpus yet, one is built first, so
+    an invalid corpus raises CorpusError here.
     """
     app = Flask(__name__)
     app.config.from_mapping(base_config())
     app.config.from_mapping(settings_from_env())
     app.config.from_mapping(config or {})
-    corpus = Corpus.load(Path(app.config["ARTICLE_DATA_DIR"]))
-    representations.init_app(app, corpus)
-    response_cache.init_app(app, corpus.fingerprint)
+    store.init_app(app)
+    response_cache.init_app(app)
     api = blueprint.init_app(app)
     register_resources(api)
     openapi.init_app(app, api)

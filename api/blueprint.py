@@ -3,18 +3,17 @@ shared lookups, and the documentation every read operation shares."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import flask_smorest
-from flask import Flask, current_app, g, request
-from flask_smorest import abort
+from flask import Flask, g, request
 from marshmallow import RAISE, Schema, fields
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import BaseConverter, ValidationError
 
 from article_data_api.errors import ProblemApi
-from article_data_api.negotiation import JSON, LD_JSON, negotiate
+from article_data_api.negotiation import JSON, LD_JSON
 from article_data_api.schemas.fields import SLUG_MAX_LENGTH, SLUG_PATTERN, SLUG_REGEX, is_slug
 from article_data_api.schemas.resources import LinkedDataSchema
 
@@ -41,8 +40,23 @@ HEADER_COMPONENTS: dict[str, dict[str, Any]] = {
 }
 
 
-class StrictQueryParser(FlaskParser):
-    """Unknown query parameters are errors, and bad input is a 400, not a 422."""
+# Where the HTTP layer leaves what it parsed and negotiated, for the view.
+ARGS_KEY = "article_data_api.args"
+MEDIA_TYPE_KEY = "article_data_api.media_type"
+
+
+class Route(NamedTuple):
+    """What the HTTP layer needs to know of an endpoint before Flask runs it."""
+
+    query_schema: Schema | None
+    offered: tuple[str, ...]
+    reads_store: bool
+    static: bool
+
+
+class ParsedQueryParser(FlaskParser):
+    """Hands the view the arguments the HTTP layer already parsed and validated (the
+    very values its cache key is made of), instead of parsing the query a second time."""
 
     DEFAULT_VALIDATION_STATUS = 400
     DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict[str, str | None]] = {
@@ -50,14 +64,20 @@ class StrictQueryParser(FlaskParser):
         "query": RAISE,
     }
 
+    def parse(self, argmap: Any, req: Any = None, **kwargs: Any) -> Any:
+        parsed = request.environ.get(ARGS_KEY)
+        return parsed if parsed is not None else super().parse(argmap, req, **kwargs)
+
 
 class Blueprint(flask_smorest.Blueprint):
-    """A resource's routes. Each answers only clients that accept JSON."""
+    """A resource's routes: JSON (and JSON-LD where declared), read from the store unless
+    ``reads_store`` is False."""
 
-    ARGUMENTS_PARSER = StrictQueryParser()
+    ARGUMENTS_PARSER = ParsedQueryParser()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, reads_store: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.reads_store = reads_store
         self.before_request(negotiate_representation)
 
     def query(self, schema: type[Schema]) -> Callable:
@@ -99,6 +119,8 @@ class Blueprint(flask_smorest.Blueprint):
             headers["Link"] = "Link"
 
         def decorator(view: Callable) -> Callable:
+            view.reads_store = self.reads_store
+            view.offered = (JSON,)
             if linked_data:
                 view = self.alt_response(
                     200,
@@ -133,24 +155,30 @@ def _get_method(view: Callable | None) -> Callable | None:
     return getattr(getattr(view, "view_class", None), "get", None)
 
 
-def query_schemas(app: Flask) -> dict[str, Schema]:
-    """The query schema of each endpoint's GET, by endpoint name."""
+def query_schema_of(app: Flask, endpoint: str | None) -> Schema:
+    """The query schema of an endpoint's GET."""
+    return _get_method(app.view_functions.get(endpoint)).query_schema
+
+
+def routes_of(app: Flask) -> dict[str, Route]:
+    """Each endpoint's contract, by endpoint name. Endpoints not declared with ``read``
+    (documentation, assets) are static: they take any query and serve any Accept."""
     found = {}
     for endpoint, view in app.view_functions.items():
         get = _get_method(view)
-        if hasattr(get, "query_schema"):
-            found[endpoint] = get.query_schema
+        if hasattr(get, "offered"):
+            found[endpoint] = Route(
+                getattr(get, "query_schema", None), get.offered, get.reads_store, False
+            )
+        else:
+            found[endpoint] = Route(None, (), False, True)
     return found
 
 
 def negotiate_representation() -> None:
-    """Choose the representation (``g.media_type``) or answer a 406 problem."""
-    offered = getattr(
-        _get_method(current_app.view_functions.get(request.endpoint)), "offered", (JSON,)
-    )
-    g.media_type = negotiate(request.headers.get("Accept", ""), offered)
-    if g.media_type is None:
-        abort(406, message=f"This resource is available as {' or '.join(offered)}.")
+    """The representation chosen for this request (``g.media_type``), negotiated by the
+    HTTP layer among those the route offers."""
+    g.media_type = request.environ.get(MEDIA_TYPE_KEY) or JSON
 
 
 class SlugConverter(BaseConverter):
@@ -162,13 +190,6 @@ class SlugConverter(BaseConverter):
         if not is_slug(value):  # the regex matched; the length is the rest of the rule
             raise ValidationError()
         return value
-
-
-def get_or_404(items: Mapping[str, V], item_id: str, what: str) -> V:
-    """``items[item_id]``, or abort with a 404 problem that names what is missing."""
-    if item_id not in items:
-        abort(404, message=f"No {what} with id {item_id!r}.")
-    return items[item_id]
 
 
 def init_app(app: Flask) -> ProblemApi:

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from article_data_api.config import bundled_corpus
-from article_data_api.corpus.corpus import Corpus
 from article_data_api.corpus.importer import (
     CANDIDATES_FILE,
     HEADING_RULE,
@@ -20,17 +19,47 @@ from article_data_api.corpus.text import TextFormatError
 from article_data_api.logs import configure_logging
 
 
+def print_problems(error: CorpusError, corpus_dir: Path) -> int:
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(error.problems)} problem(s) in {corpus_dir}", file=sys.stderr)
+    return 1
+
+
 def check(corpus_dir: Path) -> int:
-    """Validate a corpus as start-up does; print each problem; 0 when valid."""
+    """Validate a corpus exactly as a build does; print each problem; 0 when valid."""
+    from article_data_api.store.build import validate_corpus
+
     try:
-        corpus = Corpus.load(corpus_dir)
+        count = validate_corpus(corpus_dir)
     except CorpusError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) in {corpus_dir}", file=sys.stderr)
+        return print_problems(error, corpus_dir)
+    print(f"{corpus_dir}: {count} article(s) valid")
+    return 0
+
+
+def build(corpus_dir: Path, out: Path | None, keep: int) -> int:
+    """Validate the corpus and publish a new snapshot of it; 1 (publishing nothing) when
+    it is invalid or another build holds the folder."""
+    from article_data_api.store import snapshot_dir
+    from article_data_api.store.build import Builder
+    from article_data_api.store.layout import SnapshotDir, SnapshotError
+
+    snapshots = SnapshotDir(out) if out else snapshot_dir({"ARTICLE_DATA_DIR": str(corpus_dir)})
+    try:
+        report = Builder(corpus_dir, snapshots, keep=keep).build()
+    except CorpusError as error:
+        return print_problems(error, corpus_dir)
+    except (SnapshotError, OSError) as error:
+        print(f"article-data-api build: {error}", file=sys.stderr)
         return 1
+    if not report.published:
+        print(f"{snapshots.root}: {report.version} is up to date ({report.articles} article(s))")
+        return 0
     print(
-        f"{corpus_dir}: {len(corpus.articles)} article(s) valid, fingerprint {corpus.fingerprint}"
+        f"published {report.version} in {snapshots.root}: {report.articles} article(s),"
+        f" {report.changed} built, {report.copied} copied unchanged, {report.removed} removed,"
+        f" in {report.seconds:.1f} s"
     )
     return 0
 
@@ -72,11 +101,12 @@ def serve(host: str | None, port: int | None, workers: int | None) -> int:
     from article_data_api import create_app
     from article_data_api.config import ConfigError
     from article_data_api.server import Server, server_settings
+    from article_data_api.store.layout import SnapshotError
 
     try:
         settings = server_settings(os.environ)
         app = create_app()
-    except (CorpusError, ConfigError) as error:
+    except (CorpusError, ConfigError, SnapshotError) as error:
         print(f"article-data-api: cannot start: {error}", file=sys.stderr)
         return 1
     if host is not None or port is not None:
@@ -143,6 +173,31 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(os.environ.get("ARTICLE_DATA_DIR") or bundled_corpus()),
         help="corpus folder (default: $ARTICLE_DATA_DIR or the bundled fixtures)",
     )
+    build_parser = commands.add_parser(
+        "build",
+        help="validate the corpus and publish a new snapshot of it for servers to serve",
+        description="Validate every article as `check` does, then write a snapshot"
+        " (SQLite records and a Tantivy index) and publish it atomically: running servers"
+        " switch to it within seconds. Unchanged articles are copied from the current"
+        " snapshot. Nothing is published when the corpus is invalid.",
+    )
+    build_parser.add_argument(
+        "corpus_dir",
+        nargs="?",
+        type=Path,
+        default=Path(os.environ.get("ARTICLE_DATA_DIR") or bundled_corpus()),
+        help="corpus folder (default: $ARTICLE_DATA_DIR or the bundled fixtures)",
+    )
+    build_parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(os.environ["SNAPSHOT_DIR"]) if os.environ.get("SNAPSHOT_DIR") else None,
+        help="snapshot folder (default: $SNAPSHOT_DIR, or a folder of the corpus's own"
+        " under ~/.cache/article-data-api)",
+    )
+    build_parser.add_argument(
+        "--keep", type=int, default=3, help="published snapshots to keep (default: 3)"
+    )
     openapi_parser = commands.add_parser(
         "openapi", help="write the OpenAPI document (what `make openapi` runs)"
     )
@@ -157,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.command == "openapi":
         return write_openapi(args.output)
+    if args.command == "build":
+        return build(args.corpus_dir, args.out, args.keep)
     return serve(args.host, args.port, args.workers)
 
 

@@ -1,4 +1,4 @@
-"""Settings, read from the environment once at start-up."""
+"""Settings, read from the environment when the app is created (never at import)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,20 @@ from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_CACHE_MAX_AGE = 300
+# The documented names of the response cache's backends, and the classes behind them.
 # NullCache turns the response cache off (the benchmark measures first requests with it).
-CACHE_TYPES = ("SimpleCache", "RedisCache", "NullCache")
+CACHE_BACKENDS = {
+    "SimpleCache": "article_data_api.cache_backends.MemoryCache",
+    "RedisCache": "article_data_api.cache_backends.BytesRedisCache",
+    "NullCache": "NullCache",
+}
 # A Redis that hangs must not hold requests up: they are served uncached instead.
 REDIS_TIMEOUTS = {"socket_timeout": 0.25, "socket_connect_timeout": 0.25}
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(ValueError):
@@ -27,23 +35,57 @@ def bundled_corpus() -> Path:
     return installed if installed.is_dir() else Path(__file__).parents[1] / "fixtures"
 
 
+def corpus_dir(config: Mapping[str, Any]) -> Path:
+    """The corpus folder: ARTICLE_DATA_DIR, or the bundled corpus."""
+    configured = config.get("ARTICLE_DATA_DIR")
+    return Path(configured) if configured else bundled_corpus()
+
+
 def settings_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
-    """Flask config from the documented environment variables."""
+    """Flask config from the documented environment variables; raise ConfigError."""
     settings: dict[str, Any] = {
-        "ARTICLE_DATA_DIR": environ.get("ARTICLE_DATA_DIR") or str(bundled_corpus()),
         "CACHE_MAX_AGE": _non_negative_int(environ, "CACHE_MAX_AGE", DEFAULT_CACHE_MAX_AGE),
+        "LOG_LEVEL": log_level(environ),
     }
+    for name in ("ARTICLE_DATA_DIR", "SNAPSHOT_DIR", "PUBLIC_BASE_URL"):
+        if environ.get(name):
+            settings[name] = environ[name]
     if environ.get("CACHE_TYPE"):
-        if environ["CACHE_TYPE"] not in CACHE_TYPES:
-            raise ConfigError(f"CACHE_TYPE={environ['CACHE_TYPE']!r}: must be one of {CACHE_TYPES}")
-        settings["CACHE_TYPE"] = environ["CACHE_TYPE"]
+        if environ["CACHE_TYPE"] not in CACHE_BACKENDS:
+            raise ConfigError(
+                f"CACHE_TYPE={environ['CACHE_TYPE']!r}: must be one of {tuple(CACHE_BACKENDS)}"
+            )
+        settings["CACHE_TYPE"] = CACHE_BACKENDS[environ["CACHE_TYPE"]]
     if environ.get("CACHE_REDIS_URL"):
         settings |= {
-            "CACHE_TYPE": "RedisCache",
-            "CACHE_REDIS_URL": environ["CACHE_REDIS_URL"],
+            "CACHE_TYPE": CACHE_BACKENDS["RedisCache"],
+            "CACHE_REDIS_URL": redis_url(environ["CACHE_REDIS_URL"]),
             "CACHE_OPTIONS": REDIS_TIMEOUTS,
         }
     return settings
+
+
+def log_level(environ: Mapping[str, str]) -> str:
+    level = environ.get("LOG_LEVEL", "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL={environ['LOG_LEVEL']!r}: must be one of {LOG_LEVELS}")
+    return level
+
+
+def redis_url(url: str) -> str:
+    """``url`` if redis-py can connect with it, else ConfigError saying why."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    except ValueError as error:
+        raise ConfigError(f"CACHE_REDIS_URL={url!r}: {error}") from error
+    if parts.scheme not in REDIS_SCHEMES:
+        raise ConfigError(
+            f"CACHE_REDIS_URL={url!r}: must start with redis://, rediss:// or unix://"
+        )
+    if parts.scheme != "unix" and not parts.hostname:
+        raise ConfigError(f"CACHE_REDIS_URL={url!r}: names no host")
+    return url
 
 
 def _non_negative_int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -64,18 +106,24 @@ def base_config() -> dict[str, Any]:
         "API_SPEC_OPTIONS": {
             "info": {
                 "summary": "Structured data about news articles",
-                "description": "Sections (every paragraph verbatim), the organizations an article"
-                " names (every mention located in the text) and a timeline of the events it"
-                " reports or anticipates, each dated only as precisely as its evidence allows"
-                " and backed by a verbatim quote. Errors are RFC 9457 problem details.",
+                "description": "Sections (every paragraph verbatim), the organizations an"
+                " article names (every mention located in the text) and a timeline of the"
+                " events it reports or anticipates, each dated only as precisely as its"
+                " evidence allows and backed by a verbatim quote. Errors are RFC 9457"
+                " problem details.",
                 "license": {"name": "MIT", "identifier": "MIT"},
                 "contact": {"name": "Article Data API maintainers"},
             },
             "servers": [{"url": "/", "description": "This server"}],
         },
         "JSON_SORT_KEYS": False,
-        "CACHE_TYPE": "SimpleCache",
-        # A day: keys of a replaced corpus or version then leave a shared Redis by themselves.
+        "ARTICLE_DATA_DIR": None,
+        "SNAPSHOT_DIR": None,
+        "PUBLIC_BASE_URL": None,
+        "LOG_LEVEL": "INFO",
+        "CACHE_TYPE": CACHE_BACKENDS["SimpleCache"],
+        # A day: keys of a replaced snapshot or version then leave a shared Redis by
+        # themselves. Each worker's own cache holds at most CACHE_MAX_BYTES.
         "CACHE_DEFAULT_TIMEOUT": 86400,
-        "CACHE_THRESHOLD": 5000,
+        "CACHE_MAX_BYTES": 64 * 1024 * 1024,
     }

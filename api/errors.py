@@ -5,52 +5,55 @@ from __future__ import annotations
 import http
 from typing import Any
 
-from flask import Response, request
+from flask import Flask, Response, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from article_data_api.encoding import encode
 from article_data_api.negotiation import PROBLEM_JSON
+from article_data_api.query import invalid_params
 from article_data_api.schemas.resources import ProblemSchema
+from article_data_api.store.snapshot import PageError
 
-UNKNOWN_FIELD = "Unknown field."
 
-
-def invalid_params(messages: dict[str, dict[str, list[str]]]) -> list[dict[str, str]]:
-    """webargs' ``{location: {name: [messages]}}`` as RFC 9457 ``invalid_params`` entries."""
-    return [
-        {
-            "name": name,
-            "location": location,
-            "reason": "unknown parameter"
-            if reasons == [UNKNOWN_FIELD]
-            else "; ".join(str(reason) for reason in reasons),
-        }
-        for location, fields in messages.items()
-        for name, reasons in sorted(fields.items())
-    ]
+def problem_document(
+    status: int, detail: str, instance: str | None = None, **extensions: Any
+) -> bytes:
+    """The JSON bytes of a problem for ``status``."""
+    problem: dict[str, Any] = {
+        "type": "about:blank",
+        "title": http.HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if instance is not None:
+        problem["instance"] = instance
+    return encode(problem | extensions)
 
 
 def problem_response(
     status: int, detail: str, headers: dict[str, str] | None = None, **extensions: Any
 ) -> Response:
     """An ``application/problem+json`` response for ``status``."""
-    problem = {
-        "type": "about:blank",
-        "title": http.HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        "instance": request.path,
-        **extensions,
-    }
-    return Response(encode(problem), status=status, headers=headers, mimetype=PROBLEM_JSON)
+    document = problem_document(status, detail, request.script_root + request.path, **extensions)
+    return Response(document, status=status, headers=headers, mimetype=PROBLEM_JSON)
+
+
+def bad_parameter(error: PageError) -> Response:
+    """A query parameter that parsed, but that the data cannot honour."""
+    params = [{"name": error.parameter, "location": "query", "reason": error.reason}]
+    return problem_response(400, f"Invalid parameters: {error.parameter}.", invalid_params=params)
 
 
 class ProblemApi(Api):
     """flask-smorest's Api, answering every HTTP error with problem details."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def init_app(self, app: Flask, *args: Any, **kwargs: Any) -> None:
+        super().init_app(app, *args, **kwargs)
+        app.register_error_handler(PageError, bad_parameter)
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         data = getattr(error, "data", None) or {}
@@ -59,7 +62,11 @@ class ProblemApi(Api):
             headers["Allow"] = ", ".join(error.valid_methods)
         status = error.code or 500
         if "messages" in data:
-            params = invalid_params(data["messages"])
+            params = [
+                entry
+                for messages in data["messages"].values()
+                for entry in invalid_params(messages, {})
+            ]
             names = ", ".join(param["name"] for param in params)
             return problem_response(
                 status, f"Invalid parameters: {names}.", headers, invalid_params=params

@@ -1,31 +1,36 @@
 """HTTP semantics and the response cache, in one WSGI layer in front of Flask's dispatch.
 
-Every response passes through here: strong ETags and 304s, gzip, CORS, ``Vary`` and
-``nosniff`` are applied in one place. A cached response is served without entering
-Flask at all: the hot path is a dictionary lookup, a cache get and a write of bytes.
+Every request passes through here first. It is matched to its route, its query string is
+parsed once (the view receives exactly these arguments, and the cache key is made of
+them), its representation is negotiated among those the route offers, and the snapshot
+it reads is pinned, so that a request finishes on the snapshot it began with. Then strong
+ETags and 304s, gzip, CORS, ``Vary`` and ``nosniff`` are applied in one place. A cached
+response is served without entering Flask at all.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import logging
+import struct
 import time
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from typing import Any, NamedTuple
-from urllib.parse import parse_qsl, urlencode
 
 from flask import Flask
-from marshmallow import Schema, ValidationError
-from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header, parse_etags
 from werkzeug.routing import Map, RequestRedirect
 
-from article_data_api.blueprint import query_schemas
-from article_data_api.negotiation import negotiate
+from article_data_api.blueprint import ARGS_KEY, MEDIA_TYPE_KEY, routes_of
+from article_data_api.errors import problem_document
+from article_data_api.negotiation import PROBLEM_JSON, negotiate
+from article_data_api.query import InvalidQuery, canonical, load_query, parse_query_string
 from article_data_api.response_cache import cache_of
+from article_data_api.store import ENVIRON_KEY, SnapshotStore, store_of
+from article_data_api.store.layout import SnapshotError
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,11 @@ COMMON_HEADERS = [
     ("Vary", "Accept, Accept-Encoding"),
 ]
 RETRY_CACHE_AFTER_SECONDS = 1.0
+# Longer Accept headers are refused: parsing one costs in proportion to its length.
+MAX_ACCEPT_CHARACTERS = 1024
+# The layout of a cached response: magic, then the length of a JSON head, then the head,
+# the body and the gzip body. Nothing in it can execute, unlike a pickle.
+CACHE_MAGIC = b"ADA1"
 
 StartResponse = Callable[..., Any]
 
@@ -69,6 +79,12 @@ class Rendered(NamedTuple):
         kept = [(k, v) for k, v in headers if k.lower() not in ("content-length", "etag", "vary")]
         return cls(status, kept, body, _etag(body) if status.startswith("200") else None)
 
+    @classmethod
+    def problem(cls, status: int, detail: str, instance: str, **extensions: Any) -> Rendered:
+        document = problem_document(status, detail, instance, **extensions)
+        line = f"{status} {json.loads(document)['title']}"
+        return cls(line, [("Content-Type", PROBLEM_JSON)], document, None)
+
     @property
     def cacheable(self) -> bool:
         return self.etag is not None and any(
@@ -84,17 +100,44 @@ class Rendered(NamedTuple):
         zipped = gzip.compress(self.body, compresslevel=6, mtime=0)  # mtime=0: same bytes anywhere
         return self._replace(gzip_body=zipped, gzip_etag=self.etag and _etag(zipped))
 
+    def to_bytes(self) -> bytes:
+        head = json.dumps(
+            [self.status, self.headers, self.etag, self.gzip_etag, len(self.body)]
+        ).encode()
+        return b"".join(
+            [CACHE_MAGIC, struct.pack(">I", len(head)), head, self.body, self.gzip_body or b""]
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Rendered:
+        """Raise ValueError unless ``data`` is a response this layer cached."""
+        if not isinstance(data, bytes) or data[:4] != CACHE_MAGIC or len(data) < 8:
+            raise ValueError("not a cached response")
+        (head_length,) = struct.unpack(">I", data[4:8])
+        status, headers, etag, gzip_etag, body_length = json.loads(data[8 : 8 + head_length])
+        start = 8 + head_length
+        body = data[start : start + body_length]
+        zipped = data[start + body_length :]
+        if len(body) != body_length or (gzip_etag is None) != (not zipped):
+            raise ValueError("truncated cached response")
+        return cls(
+            status,
+            [(str(k), str(v)) for k, v in headers],
+            body,
+            etag,
+            zipped or None,
+            gzip_etag,
+        )
+
 
 def _etag(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
 
 
-@lru_cache(maxsize=256)
 def _accepts_gzip(accept_encoding: str) -> bool:
     return parse_accept_header(accept_encoding)["gzip"] > 0
 
 
-@lru_cache(maxsize=1024)
 def _matches(if_none_match: str, etag: str) -> bool:
     """RFC 9110 If-None-Match: weak comparison, a list of tags, or ``*``."""
     tags = parse_etags(if_none_match)
@@ -102,21 +145,16 @@ def _matches(if_none_match: str, etag: str) -> bool:
 
 
 class HttpLayer:
-    """WSGI middleware: conditional GETs, gzip, CORS and the shared response cache."""
+    """WSGI middleware: routing, query parsing, negotiation, the response cache, ETags,
+    gzip and CORS."""
 
-    def __init__(
-        self,
-        wsgi_app: Callable,
-        url_map: Map,
-        query_schemas: dict[str, Schema],
-        cache: Any,
-    ) -> None:
+    def __init__(self, wsgi_app: Callable, app: Flask, cache: Any, store: SnapshotStore) -> None:
         self.wsgi_app = wsgi_app
-        self.url_map = url_map
-        self.query_schemas = query_schemas
+        self.url_map: Map = app.url_map
+        self.routes = routes_of(app)
         self.cache = cache
+        self.store = store
         self.cache_retry_at = 0.0
-        self.cache_key = lru_cache(maxsize=4096)(self._cache_key)
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
@@ -124,15 +162,9 @@ class HttpLayer:
             return self._options(environ, start_response)
         if method not in ("GET", "HEAD"):
             return self._send(self._render(environ), environ, start_response)  # 405
-        key = None
-        media_type = negotiate(environ.get("HTTP_ACCEPT", ""))
-        if media_type is not None:  # else Flask answers 406
-            key = self.cache_key(
-                media_type,
-                environ.get("SCRIPT_NAME", ""),
-                environ.get("PATH_INFO", ""),
-                environ.get("QUERY_STRING", ""),
-            )
+        rendered, key = self._prepare(environ)
+        if rendered is not None:
+            return self._send(rendered, environ, start_response)
         rendered = self._cache_get(key) if key else None
         changed = rendered is None
         if rendered is None:
@@ -144,44 +176,89 @@ class HttpLayer:
             self._cache_set(key, rendered)
         return self._send(rendered, environ, start_response)
 
-    @staticmethod
-    def _wants_gzip(environ: dict, rendered: Rendered) -> bool:
-        return rendered.compressible and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
-
-    def _cache_key(self, media_type: str, script_name: str, path: str, query: str) -> str | None:
-        """The key of a GET: the representation negotiated, the path and the query as its
-        schema validates and normalizes it; None when the request is not a valid API read
-        (Flask then answers it, uncached)."""
+    def _prepare(self, environ: dict) -> tuple[Rendered | None, str | None]:
+        """Match, parse and negotiate; pin the snapshot. Return a problem to answer at
+        once, or the cache key (None: let Flask answer, uncached)."""
+        script_name, path = environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", "")
+        instance = script_name + path
         try:
             endpoint, _ = self.url_map.bind("localhost", script_name).match(path, "GET")
         except (HTTPException, RequestRedirect):
-            return None
-        args = MultiDict(
-            parse_qsl(query, keep_blank_values=True)
-        ).to_dict()  # first values, as webargs
-        schema = self.query_schemas.get(endpoint)
-        if schema is None:
-            return None if args else f"{media_type} {script_name}{path}"
-        try:
-            normalized = schema.dump(schema.load(args))
-        except ValidationError:
-            return None
-        return f"{media_type} {script_name}{path}?{urlencode(sorted(normalized.items()))}"
+            return None, None  # Flask answers the 404 (or redirect)
+        route = self.routes.get(endpoint)
+        if route is None:
+            return None, None
+        query = environ.get("QUERY_STRING", "")
+        if route.static:
+            query_key = ""  # an asset's cache-busting query changes nothing
+        elif route.query_schema is None:
+            if query:
+                return self._invalid(_no_parameters(query), instance), None
+            query_key = ""
+        else:
+            try:
+                args = load_query(route.query_schema, query)
+            except InvalidQuery as error:
+                return self._invalid(error, instance), None
+            environ[ARGS_KEY] = args
+            query_key = canonical(route.query_schema, args)
+        accept = environ.get("HTTP_ACCEPT", "")
+        if route.static:
+            return None, f"static {instance}"
+        if len(accept) > MAX_ACCEPT_CHARACTERS:
+            detail = f"The Accept header is over {MAX_ACCEPT_CHARACTERS} characters."
+            return Rendered.problem(400, detail, instance), None
+        media_type = negotiate(accept, route.offered)
+        if media_type is None:
+            detail = f"This resource is available as {' or '.join(route.offered)}."
+            return Rendered.problem(406, detail, instance), None
+        environ[MEDIA_TYPE_KEY] = media_type
+        version = ""
+        if route.reads_store:
+            try:
+                snapshot = self.store.current()
+            except SnapshotError:
+                log.exception("no snapshot can be served")
+                detail = "No snapshot of the archive can be served yet."
+                return Rendered.problem(503, detail, instance), None
+            environ[ENVIRON_KEY] = snapshot
+            version = snapshot.version
+        return None, f"{version} {media_type} {instance}?{query_key}"
+
+    @staticmethod
+    def _invalid(error: InvalidQuery, instance: str) -> Rendered:
+        names = ", ".join(param["name"] for param in error.params)
+        return Rendered.problem(
+            400, f"Invalid parameters: {names}.", instance, invalid_params=error.params
+        )
+
+    @staticmethod
+    def _wants_gzip(environ: dict, rendered: Rendered) -> bool:
+        return rendered.compressible and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
 
     def _cache_get(self, key: str) -> Rendered | None:
         if time.monotonic() < self.cache_retry_at:
             return None
         try:
-            return self.cache.get(key)
+            data = self.cache.get(key)
         except Exception:  # any backend failure: serve uncached rather than fail
             self._cache_failed("get")
+            return None
+        if data is None:
+            return None
+        try:
+            return Rendered.from_bytes(data)
+        except (ValueError, TypeError, struct.error):
+            log.warning(
+                "ignored an unreadable response cache entry", extra={"fields": {"key": key}}
+            )
             return None
 
     def _cache_set(self, key: str, rendered: Rendered) -> None:
         if time.monotonic() < self.cache_retry_at:
             return
         try:
-            self.cache.set(key, rendered)
+            self.cache.set(key, rendered.to_bytes())
         except Exception:  # any backend failure: the response is still correct
             self._cache_failed("set")
 
@@ -249,6 +326,16 @@ class HttpLayer:
         return []
 
 
+def _no_parameters(query: str) -> InvalidQuery:
+    """The problem with any query given to a resource that takes no parameters."""
+    try:
+        names = dict.fromkeys(parse_query_string(query).keys())
+    except InvalidQuery as error:
+        return error
+    reason = "unknown parameter: this resource takes no query parameters"
+    return InvalidQuery([{"name": name, "location": "query", "reason": reason} for name in names])
+
+
 def init_app(app: Flask) -> None:
     """Put the HTTP layer in front of Flask's dispatch, once every route is registered."""
-    app.wsgi_app = HttpLayer(app.wsgi_app, app.url_map, query_schemas(app), cache_of(app).cache)
+    app.wsgi_app = HttpLayer(app.wsgi_app, app, cache_of(app).cache, store_of(app))

@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from article_data_api.corpus.corpus import Organization
-from article_data_api.corpus.model import Article, ArticleOrganization, Event
+from article_data_api.corpus.model import Article, ArticleOrganization, Event, Organization
 
 CONTEXT = "https://schema.org"
 Path = Callable[..., str]

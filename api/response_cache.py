@@ -5,17 +5,27 @@ from __future__ import annotations
 from flask import Flask
 from flask_caching import Cache
 
+from article_data_api.config import CACHE_BACKENDS
+
 EXTENSION = "article_data_cache"
 
 
-def init_app(app: Flask, corpus_fingerprint: str) -> None:
-    """The cache, its keys prefixed with the code version and the corpus, so that no
-    deployment ever reads another's entries from a shared Redis."""
-    app.config["CACHE_KEY_PREFIX"] = (
-        f"article-data-api:{app.config['API_VERSION']}:{corpus_fingerprint}:"
+def init_app(app: Flask) -> None:
+    """The cache. Its keys carry the code version (here) and the snapshot version (in each
+    key, see http_layer), so no deployment or snapshot ever reads another's entries."""
+    app.config["CACHE_TYPE"] = CACHE_BACKENDS.get(
+        app.config["CACHE_TYPE"], app.config["CACHE_TYPE"]
     )
+    app.config["CACHE_KEY_PREFIX"] = f"article-data-api:{app.config['API_VERSION']}:"
     app.extensions[EXTENSION] = Cache(app)
 
 
 def cache_of(app: Flask) -> Cache:
     return app.extensions[EXTENSION]
+
+
+def backend_name(app: Flask) -> str:
+    """The backend as the settings name it: SimpleCache, RedisCache or NullCache."""
+    configured = app.config["CACHE_TYPE"]
+    named = [name for name, backend in CACHE_BACKENDS.items() if backend == configured]
+    return named[0] if named else configured.rsplit(".", 1)[-1]

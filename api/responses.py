@@ -1,31 +1,75 @@
-"""JSON responses and their Cache-Control."""
+"""JSON responses: items and pages from the store, their links and Cache-Control."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Response, current_app, g, request
+from flask_smorest import abort
+from marshmallow import Schema
 
-from article_data_api.encoding import Encoded
-from article_data_api.negotiation import JSON, LD_JSON
-from article_data_api.representations import page
+from article_data_api.blueprint import query_schema_of
+from article_data_api.encoding import encode
+from article_data_api.negotiation import JSON
+from article_data_api.query import link_query
+from article_data_api.representations import with_root
+from article_data_api.store import Page
 
-T = TypeVar("T")
+
+def item_response(body: bytes | None, what: str, item_id: str) -> Response:
+    """The item the store found, in the negotiated representation, or a 404 problem."""
+    if body is None:
+        abort(404, message=f"No {what} with id {item_id!r}.")
+    return json_response(with_root(body, request.script_root), g.media_type)
 
 
-def collection_response(
-    found: Sequence[T], represent: Callable[[T], Encoded], args: Mapping[str, Any]
-) -> Response:
-    """The page of ``found`` that ``args`` asks for, at the current URL, with its links
-    (which keep ``args``) also in a ``Link`` header."""
-    path = request.script_root + request.path
-    body, links = page(found, represent, path, args)
+def require(found: bool, what: str, item_id: str) -> None:
+    """A 404 problem unless the parent resource exists."""
+    if not found:
+        abort(404, message=f"No {what} with id {item_id!r}.")
+
+
+def page_response(page: Page, args: Mapping[str, Any]) -> Response:
+    """A page at the current URL, with links that keep ``args`` (also in a ``Link``
+    header): ``next`` and ``prev`` carry cursors."""
+    schema = query_schema_of(current_app, request.endpoint)
+    body, links = page_document(
+        page, args, schema, request.script_root + request.path, request.script_root
+    )
     response = json_response(body)
     response.headers["Link"] = ", ".join(
         f'<{url}>; rel="{rel}"' for rel, url in links.items() if url is not None
     )
     return response
+
+
+def page_document(
+    page: Page, args: Mapping[str, Any], schema: Schema, path: str, root: str = ""
+) -> tuple[bytes, dict[str, str | None]]:
+    """A page's JSON and its links. The items' bytes are spliced in as the build encoded
+    them; only the envelope is new."""
+    filters = {k: v for k, v in args.items() if k not in ("offset", "cursor")}
+
+    def link(position: Mapping[str, Any]) -> str:
+        return f"{path}?{link_query(schema, filters, position)}"
+
+    here = {"cursor": args["cursor"]} if args.get("cursor") else {"offset": args["offset"]}
+    links = {
+        "self": link(here),
+        "next": link({"cursor": page.next}) if page.next else None,
+        "prev": link({"cursor": page.prev}) if page.prev else None,
+    }
+    envelope: dict[str, Any] = {
+        "limit": args["limit"],
+        "offset": page.offset,
+        "total": page.total,
+        "links": links,
+    }
+    if page.facets is not None:
+        envelope["facets"] = page.facets
+    items = b",".join(with_root(item, root) for item in page.items)
+    return b'{"items":[' + items + b"]," + encode(envelope)[1:], links
 
 
 def json_response(body: bytes, media_type: str = JSON, *, cacheable: bool = True) -> Response:
@@ -34,15 +78,6 @@ def json_response(body: bytes, media_type: str = JSON, *, cacheable: bool = True
     ETags, 304s and compression are added in front of Flask, by api.http_layer.
     """
     return bytes_response(body, media_type, cacheable=cacheable)
-
-
-def negotiated_response(
-    as_json: Callable[[], Encoded], as_linked_data: Callable[[], Encoded]
-) -> Response:
-    """The representation negotiated for this request: the API's JSON or schema.org JSON-LD."""
-    if g.media_type == LD_JSON:
-        return json_response(as_linked_data().json, LD_JSON)
-    return json_response(as_json().json)
 
 
 def bytes_response(body: bytes, mimetype: str, *, cacheable: bool = True) -> Response:

@@ -15,7 +15,7 @@ SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 SLUG_PATTERN = f"^{SLUG_REGEX}$"
 SLUG_MAX_LENGTH = 100
 SLUG_ERROR = f"must be a lower-case slug like 'mistral-ai', at most {SLUG_MAX_LENGTH} characters"
-PARTIAL_DATE_REGEX = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
+PARTIAL_DATE_REGEX = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?"
 PARTIAL_DATE_PATTERN = f"^{PARTIAL_DATE_REGEX}$"
 
 ORGANIZATION_KINDS = (

@@ -48,6 +48,21 @@ class OrganizationLinksSchema(Schema):
     index = link("This organization across all articles")
 
 
+class OrganizationIndexLinksSchema(Schema):
+    self = link()
+    articles = link("Every article that names it, newest first, paged")
+
+
+class OrganizationArticleLinksSchema(Schema):
+    self = link("The article")
+    organization = link("The organization as this article presents it, with its mentions")
+
+
+class CorpusEventLinksSchema(Schema):
+    self = link("The event in its article's timeline")
+    article = link("The article that reports it")
+
+
 class DateSchema(Schema):
     value = described(
         "ISO 8601 date at the precision the evidence allows (YYYY, YYYY-MM or YYYY-MM-DD)",
@@ -79,6 +94,35 @@ class CountsSchema(Schema):
     events = fields.Integer(required=True)
 
 
+class MarkSchema(Schema):
+    start = described(
+        "Code-point offset of a matched word or phrase", fields.Integer(required=True)
+    )
+    end = fields.Integer(required=True)
+
+
+class HighlightSchema(Schema):
+    field = described(
+        "Where the passage is: title, heading or paragraph",
+        fields.String(required=True, validate=validate.OneOf(["title", "heading", "paragraph"])),
+    )
+    section_id = described("null for the title", Slug(required=True, allow_none=True))
+    paragraph = described(
+        "Index into the section's paragraphs; null for a heading or the title",
+        fields.Integer(required=True, allow_none=True),
+    )
+    start = described(
+        "Code-point offset of the passage in its text (the paragraph, heading or title)",
+        fields.Integer(required=True),
+    )
+    end = fields.Integer(required=True)
+    text = described("The passage, verbatim: text[start:end]", fields.String(required=True))
+    marks = described(
+        "The matched words and phrases, offsets into the same text",
+        fields.List(fields.Nested(MarkSchema), required=True),
+    )
+
+
 class ArticleSummarySchema(Schema):
     id = Slug(required=True)
     title = fields.String(required=True)
@@ -98,6 +142,14 @@ class ArticleSummarySchema(Schema):
         fields.List(Slug(), required=True),
     )
     links = fields.Nested(ArticleLinksSchema, required=True, dump_only=True)
+    score = described(
+        "With q: the BM25 relevance score (in relevance order; null when sorted by date)",
+        fields.Float(allow_none=True),
+    )
+    highlights = described(
+        "With q: up to 3 passages that show why the article matched",
+        fields.List(fields.Nested(HighlightSchema)),
+    )
 
 
 class OutlineEntrySchema(Schema):
@@ -160,11 +212,37 @@ class EventSchema(Schema):
     links = fields.Nested(SelfLinksSchema, required=True, dump_only=True)
 
 
+class ArticleRefSchema(Schema):
+    id = described("The article id", Slug(required=True))
+    title = fields.String(required=True)
+    sample = described(
+        "True for sample articles written for this project", fields.Boolean(required=True)
+    )
+
+
+class CorpusEventSchema(EventSchema):
+    article = described(
+        "The article that reports the event", fields.Nested(ArticleRefSchema, required=True)
+    )
+    date_overlap = described(
+        "With a date filter: full when the event's date lies wholly in the range, partial"
+        " when its precision only lets it overlap (a month that straddles date_from)",
+        fields.String(validate=validate.OneOf(["full", "partial"])),
+    )
+    links = fields.Nested(CorpusEventLinksSchema, required=True, dump_only=True)
+
+
 class OrganizationArticleSchema(Schema):
     id = described("The article id", Slug(required=True, attribute="article.id"))
     title = fields.String(required=True, attribute="article.title")
-    mention_count = fields.Integer(required=True)
-    links = fields.Nested(SelfLinksSchema, required=True, dump_only=True)
+    sample = described(
+        "True for sample articles written for this project",
+        fields.Boolean(required=True, attribute="article.sample"),
+    )
+    mention_count = described(
+        "Mentions of the organization in this article", fields.Integer(required=True)
+    )
+    links = fields.Nested(OrganizationArticleLinksSchema, required=True, dump_only=True)
 
 
 class OrganizationSchema(Schema):
@@ -174,8 +252,11 @@ class OrganizationSchema(Schema):
     same_as = fields.List(fields.Url(), required=True)
     article_count = fields.Integer(required=True)
     mention_count = described("Mentions across all articles", fields.Integer(required=True))
-    articles = fields.List(fields.Nested(OrganizationArticleSchema), required=True)
-    links = fields.Nested(SelfLinksSchema, required=True, dump_only=True)
+    articles = described(
+        "The 5 articles that name it most recently; links.articles pages through them all",
+        fields.List(fields.Nested(OrganizationArticleSchema), required=True),
+    )
+    links = fields.Nested(OrganizationIndexLinksSchema, required=True, dump_only=True)
 
 
 class LinkedDataSchema(Schema):
@@ -192,36 +273,52 @@ class LinkedDataSchema(Schema):
     id = described("The resource's path on this API", fields.String(data_key="@id", required=True))
 
 
-def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+class FacetValueSchema(Schema):
+    value = fields.String(required=True)
+    count = described("Items of the whole result with this value", fields.Integer(required=True))
+
+
+def page_schema(item_schema: type[Schema], name: str, facets: bool = False) -> type[Schema]:
     """A collection page of ``item_schema`` items."""
-    return Schema.from_dict(
-        {
-            "items": fields.List(fields.Nested(item_schema), required=True),
-            "limit": fields.Integer(required=True),
-            "offset": fields.Integer(required=True),
-            "total": described(
-                "Items matching the query, on all pages", fields.Integer(required=True)
-            ),
-            "links": fields.Nested(PageLinksSchema, required=True),
-        },
-        name=name,
-    )
+    shape: dict[str, fields.Field] = {
+        "items": fields.List(fields.Nested(item_schema), required=True),
+        "limit": fields.Integer(required=True),
+        "offset": described(
+            "Items skipped before this page when it was asked for by offset; null when by cursor",
+            fields.Integer(required=True, allow_none=True),
+        ),
+        "total": described("Items matching the query, on all pages", fields.Integer(required=True)),
+        "links": fields.Nested(PageLinksSchema, required=True),
+    }
+    if facets:
+        shape["facets"] = described(
+            "With facets: for each facet asked for, its top 20 values over the whole result",
+            fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetValueSchema))),
+        )
+    return Schema.from_dict(shape, name=name)
 
 
-ArticlePageSchema = page_schema(ArticleSummarySchema, "ArticlePage")
+ArticlePageSchema = page_schema(ArticleSummarySchema, "ArticlePage", facets=True)
 SectionPageSchema = page_schema(SectionSchema, "SectionPage")
 ArticleOrganizationPageSchema = page_schema(ArticleOrganizationSchema, "ArticleOrganizationPage")
 EventPageSchema = page_schema(EventSchema, "EventPage")
 OrganizationPageSchema = page_schema(OrganizationSchema, "OrganizationPage")
+OrganizationArticlePageSchema = page_schema(OrganizationArticleSchema, "OrganizationArticlePage")
+CorpusEventPageSchema = page_schema(CorpusEventSchema, "CorpusEventPage", facets=True)
 
 
 class HealthSchema(Schema):
     status = fields.String(required=True, metadata={"example": "ok"})
 
 
-class CorpusStatusSchema(Schema):
+class SnapshotStatusSchema(Schema):
+    version = described(
+        "The snapshot served: when it was built, then a hash of what it holds",
+        fields.String(required=True),
+    )
     articles = fields.Integer(required=True)
-    fingerprint = described("Hash of the corpus files", fields.String(required=True))
+    organizations = fields.Integer(required=True)
+    events = fields.Integer(required=True)
 
 
 class CacheStatusSchema(Schema):
@@ -231,7 +328,7 @@ class CacheStatusSchema(Schema):
 
 class ReadinessSchema(Schema):
     status = fields.String(required=True)
-    corpus = fields.Nested(CorpusStatusSchema, required=True)
+    snapshot = fields.Nested(SnapshotStatusSchema, required=True)
     cache = fields.Nested(CacheStatusSchema, required=True)
 
 

@@ -56,7 +56,11 @@ def test_wrong_method_is_405_with_allow(client):
 def test_unknown_query_parameter_is_named(client):
     body = problem(client.get("/v1/articles?organisation=nvidia"), 400)
     assert body["invalid_params"] == [
-        {"name": "organisation", "location": "query", "reason": "unknown parameter"}
+        {
+            "name": "organisation",
+            "location": "query",
+            "reason": "unknown parameter; did you mean 'organization'?",
+        }
     ]
     assert body["detail"] == "Invalid parameters: organisation."
 
@@ -69,7 +73,11 @@ def test_every_bad_parameter_is_listed(client):
             "location": "query",
             "reason": "Must be greater than or equal to 1 and less than or equal to 100.",
         },
-        {"name": "offset", "location": "query", "reason": "Must be greater than or equal to 0."},
+        {
+            "name": "offset",
+            "location": "query",
+            "reason": "Must be from 0 to 10000: go deeper with the cursor of links.next",
+        },
         {"name": "sort", "location": "query", "reason": "Must be one of: mentions, name."},
     ]
 
@@ -79,7 +87,7 @@ def test_every_bad_parameter_is_listed(client):
     [
         ("/v1/articles?limit=abc", "limit"),
         ("/v1/articles?q=", "q"),
-        ("/v1/articles?q=" + "x" * 201, "q"),
+        ("/v1/articles?q=" + "x" * 257, "q"),
         ("/v1/articles?organization=Not_A_Slug", "organization"),
         (f"{SEED_URL}/timeline?status=soon", "status"),
         (f"{SEED_URL}/organizations?kind=startup", "kind"),

@@ -27,11 +27,9 @@ def test_the_host_keeps_its_own_routes(host_client):
 
 def test_every_link_carries_the_prefix(host_client):
     page = host_client.get("/news/v1/articles?limit=1").get_json()
-    assert page["links"] == {
-        "self": "/news/v1/articles?limit=1&offset=0",
-        "next": "/news/v1/articles?limit=1&offset=1",
-        "prev": None,
-    }
+    assert page["links"]["self"] == "/news/v1/articles?limit=1&offset=0"
+    assert page["links"]["next"].startswith("/news/v1/articles?limit=1&cursor=")
+    assert page["links"]["prev"] is None
     assert page["items"][0]["links"]["self"] == f"/news/v1/articles/{SEED_ID}"
     organization = host_client.get(f"/news/v1/articles/{SEED_ID}/organizations/nvidia").get_json()
     assert organization["links"]["index"] == "/news/v1/organizations/nvidia"
@@ -43,7 +41,7 @@ def test_every_link_carries_the_prefix(host_client):
 
 def test_link_headers_and_redirects_carry_the_prefix(host_client):
     response = host_client.get("/news/v1/organizations?limit=2")
-    assert response.headers["Link"].startswith("</news/v1/organizations?limit=2&offset=0>")
+    assert response.headers["Link"].startswith("</news/v1/organizations?sort=id&limit=2&offset=0>")
     home = host_client.get("/news/")
     assert home.status_code == 302 and home.headers["Location"] == "/news/docs/"
 

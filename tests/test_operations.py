@@ -85,20 +85,14 @@ def test_every_line_the_server_prints_is_json(server):
 
 
 @pytest.mark.e2e
-def test_start_up_logs_the_corpus_it_loaded(server):
-    [loaded] = [
-        entry for entry in json_lines(server.printed()) if entry["message"] == "corpus loaded"
+def test_start_up_logs_the_snapshot_it_serves(server):
+    [serving] = [
+        entry for entry in json_lines(server.printed()) if entry["message"] == "serving snapshot"
     ]
-    assert (loaded["articles"], loaded["sections"], loaded["organizations"], loaded["events"]) == (
-        2,
-        9,
-        6,
-        11,
-    )
-    assert (
-        loaded["fingerprint"]
-        == requests.get(f"{server.url}/readyz", timeout=5).json()["corpus"]["fingerprint"]
-    )
+    counts = (serving["articles"], serving["sections"], serving["organizations"], serving["events"])
+    assert counts == (2, 9, 6, 11)
+    ready = requests.get(f"{server.url}/readyz", timeout=5).json()
+    assert serving["version"] == ready["snapshot"]["version"]
 
 
 def raw_request(server, request: bytes) -> bytes:
@@ -188,7 +182,8 @@ def test_environment_settings_are_checked():
     with pytest.raises(ConfigError, match="CACHE_TYPE='Memcached'"):
         settings_from_env({"CACHE_TYPE": "Memcached"})
     redis = settings_from_env({"CACHE_REDIS_URL": "redis://cache:6379/0"})
-    assert redis["CACHE_TYPE"] == "RedisCache" and redis["CACHE_OPTIONS"]["socket_timeout"] == 0.25
+    assert redis["CACHE_TYPE"] == "article_data_api.cache_backends.BytesRedisCache"
+    assert redis["CACHE_OPTIONS"]["socket_timeout"] == 0.25
 
 
 def test_serve_refuses_bad_settings_with_a_message(monkeypatch, capsys):

@@ -80,16 +80,16 @@ def api_on_redis(redis_server):
     server.stop()
 
 
-def test_workers_share_responses_in_redis_under_the_corpus_prefix(api_on_redis, redis_server):
+def test_workers_share_responses_in_redis_under_the_snapshot_version(api_on_redis, redis_server):
     bodies = {requests.get(api_on_redis.url + URLS[0], timeout=5).content for _ in range(6)}
     assert len(bodies) == 1
     keys = [key.decode() for key in redis_server.client.keys("article-data-api:*")]
-    fingerprint = requests.get(api_on_redis.url + "/readyz", timeout=5).json()["corpus"][
-        "fingerprint"
-    ]
-    assert (
-        f"article-data-api:0.1.0:{fingerprint}:application/json {URLS[0]}?limit=20&offset=0" in keys
+    version = requests.get(api_on_redis.url + "/readyz", timeout=5).json()["snapshot"]["version"]
+    assert f"article-data-api:0.1.0:{version} application/json {URLS[0]}?limit=20&offset=0" in keys
+    stored = redis_server.client.get(
+        f"article-data-api:0.1.0:{version} application/json {URLS[0]}?limit=20&offset=0"
     )
+    assert stored.startswith(b"ADA1")  # the fixed layout, never a pickle
 
 
 def test_requests_survive_a_redis_outage_and_caching_resumes(api_on_redis, redis_server):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import schemathesis
 
+import tests.schemathesis_hooks  # noqa: F401 (registers the hooks)
 from article_data_api import create_app
 
 schema = schemathesis.openapi.from_path(Path(__file__).resolve().parents[1] / "openapi.yaml")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from article_data_api.corpus.corpus import Corpus
+from article_data_api.corpus.loader import load_article
 from tests.helpers import BUNDLED_CORPUS, HEADINGS, SEED_ID
 
 # sha256 of shared/articles/mistral-nvidia-nemotron-coalition.txt as received: the
@@ -15,7 +15,7 @@ SOURCE_SHA256 = "2410ba6c9be232976ff8ad39ec721f8be1512477ae865adb6178ae6112954b5
 
 @pytest.fixture(scope="module")
 def seed():
-    return Corpus.load(BUNDLED_CORPUS).articles_by_id[SEED_ID]
+    return load_article(BUNDLED_CORPUS / "articles" / SEED_ID, BUNDLED_CORPUS)
 
 
 def test_sections_are_the_lead_then_the_five_headings(seed):

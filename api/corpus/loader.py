@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -250,41 +251,67 @@ def corpus_fingerprint(root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_articles(root: Path) -> list[Article]:
-    """Load every article under ``root/articles``; raise CorpusError listing all problems."""
+def article_folders(root: Path) -> list[Path]:
+    """The article folders of the corpus at ``root``; raise CorpusError if there are none."""
     articles_dir = root / "articles"
     if not articles_dir.is_dir():
         raise CorpusError([Problem(str(articles_dir), "", "no such folder")])
     folders = sorted(p for p in articles_dir.iterdir() if p.is_dir())
     if not folders:
         raise CorpusError([Problem(str(articles_dir), "", "the corpus has no articles")])
+    return folders
+
+
+def load_articles(root: Path) -> list[Article]:
+    """Load every article under ``root/articles``; raise CorpusError listing all problems."""
     articles, problems = [], []
-    for folder in folders:
+    for folder in article_folders(root):
         try:
             articles.append(load_article(folder, root))
         except CorpusError as error:
             problems += error.problems
-    problems += _cross_article_problems(articles, root)
+    problems += organization_disagreements(
+        [
+            OrganizationUse(article.id, i, org.id, org.name, org.kind)
+            for article in articles
+            for i, org in enumerate(article.organizations)
+        ],
+        root,
+    )
     if problems:
         raise CorpusError(problems)
     return articles
 
 
-def _cross_article_problems(articles: list[Article], root: Path) -> list[Problem]:
-    """An organization id names one organization: its name and kind agree across articles."""
-    first_seen: dict[str, tuple[Article, ArticleOrganization]] = {}
+@dataclass(frozen=True)
+class OrganizationUse:
+    """Organization ``organization_id`` as ``organizations[position]`` of an article."""
+
+    article_id: str
+    position: int
+    organization_id: str
+    name: str
+    kind: str
+
+
+def organization_disagreements(uses: Iterable[OrganizationUse], root: Path) -> list[Problem]:
+    """An organization id names one organization: its name and kind agree across articles.
+
+    Each use is compared with the organization's first use, in article id order; the
+    problems come in article order.
+    """
+    first_seen: dict[str, OrganizationUse] = {}
     problems = []
-    for article in articles:
-        for i, org in enumerate(article.organizations):
-            first_article, first = first_seen.setdefault(org.id, (article, org))
-            for attribute in ("name", "kind"):
-                value, expected = getattr(org, attribute), getattr(first, attribute)
-                if value != expected:
-                    problems.append(
-                        Problem(
-                            _shown(root, root / "articles" / article.id / ANNOTATIONS_FILE),
-                            f"organizations[{i}].{attribute}",
-                            f"{value!r} differs from {expected!r} in article {first_article.id!r}",
-                        )
+    for use in sorted(uses, key=lambda u: (u.article_id, u.position)):
+        first = first_seen.setdefault(use.organization_id, use)
+        for attribute in ("name", "kind"):
+            value, expected = getattr(use, attribute), getattr(first, attribute)
+            if value != expected:
+                problems.append(
+                    Problem(
+                        _shown(root, root / "articles" / use.article_id / ANNOTATIONS_FILE),
+                        f"organizations[{use.position}].{attribute}",
+                        f"{value!r} differs from {expected!r} in article {first.article_id!r}",
                     )
+                )
     return problems

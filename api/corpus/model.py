@@ -151,3 +151,16 @@ class Article:
             for event in self.events
             if organization in (None, *event.organizations) and status in (None, event.status)
         ]
+
+
+@dataclass(frozen=True)
+class Organization:
+    """An organization across the corpus (dumped by OrganizationSchema, with the articles
+    that name it first)."""
+
+    id: str
+    name: str
+    kind: str
+    same_as: tuple[str, ...]
+    article_count: int
+    mention_count: int

@@ -5,13 +5,14 @@ from flask_smorest import Api
 from article_data_api.resources import (
     article_organizations,
     articles,
+    events,
     health,
     organizations,
     sections,
     timeline,
 )
 
-RESOURCES = (articles, sections, article_organizations, timeline, organizations, health)
+RESOURCES = (articles, sections, article_organizations, timeline, events, organizations, health)
 
 
 def register_resources(api: Api) -> None:

@@ -1,15 +1,16 @@
 """The organizations an article names, with every mention located in its text."""
 
+from flask import g
 from flask.views import MethodView
 
-from article_data_api.blueprint import Blueprint, get_or_404
-from article_data_api.representations import current_corpus, representations
-from article_data_api.responses import collection_response, negotiated_response
+from article_data_api.blueprint import Blueprint
+from article_data_api.responses import item_response, page_response, require
 from article_data_api.schemas.queries import ArticleOrganizationQuerySchema
 from article_data_api.schemas.resources import (
     ArticleOrganizationPageSchema,
     ArticleOrganizationSchema,
 )
+from article_data_api.store import current_store
 
 blp = Blueprint(
     "article_organizations",
@@ -34,9 +35,9 @@ class ArticleOrganizations(MethodView):
         Each with its aliases, description, role and every mention, located by section,
         paragraph and code-point offsets.
         """
-        article = get_or_404(current_corpus().articles_by_id, article_id, "article")
-        dumped = representations().organizations_in(article_id)
-        return collection_response(article.find_organizations(args), lambda o: dumped[o.id], args)
+        store = current_store()
+        require(store.has_article(article_id), "article", article_id)
+        return page_response(store.article_organizations(article_id, args), args)
 
 
 @blp.route("/<slug:organization_id>")
@@ -53,10 +54,7 @@ class ArticleOrganizationById(MethodView):
         With every mention of its name and aliases in the article. With
         `Accept: application/ld+json`, a schema.org Organization.
         """
-        get_or_404(current_corpus().articles_by_id, article_id, "article")
-        dumped = representations()
-        get_or_404(dumped.organizations_in(article_id), organization_id, "organization")
-        return negotiated_response(
-            lambda: dumped.organizations_in(article_id)[organization_id],
-            lambda: dumped.organizations_in_ld(article_id)[organization_id],
-        )
+        store = current_store()
+        require(store.has_article(article_id), "article", article_id)
+        body = store.article_organization(article_id, organization_id, g.media_type)
+        return item_response(body, "organization", organization_id)

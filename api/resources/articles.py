@@ -1,12 +1,13 @@
-"""Articles: the list with full-text and organization filters, and each article."""
+"""Articles: search and filters over the whole archive, and each article."""
 
+from flask import g
 from flask.views import MethodView
 
-from article_data_api.blueprint import Blueprint, get_or_404
-from article_data_api.representations import current_corpus, representations
-from article_data_api.responses import collection_response, negotiated_response
+from article_data_api.blueprint import Blueprint
+from article_data_api.responses import item_response, page_response
 from article_data_api.schemas.queries import ArticleQuerySchema
 from article_data_api.schemas.resources import ArticlePageSchema, ArticleSchema
+from article_data_api.store import current_store
 
 blp = Blueprint("articles", __name__, url_prefix="/v1/articles", description="News articles")
 
@@ -16,14 +17,14 @@ class Articles(MethodView):
     @blp.query(ArticleQuerySchema)
     @blp.read(ArticlePageSchema, operation_id="getArticles", collection=True)
     def get(self, args):
-        """List articles
+        """List and search articles
 
-        Newest first. `q` keeps articles where every word of the query starts a word of the
-        title or of a paragraph, ignoring case; `organization` keeps those that name it.
+        Newest first, or ranked by relevance to `q` (BM25 over the title, headings and
+        paragraphs; the title and headings weigh more), each hit with its score and the
+        passages that matched. Filter by organization, sample and publication date; count
+        the whole result with `facets`.
         """
-        summary = representations().article_summary
-        found = current_corpus().find_articles(args)
-        return collection_response(found, lambda article: summary(article.id), args)
+        return page_response(current_store().articles(args), args)
 
 
 @blp.route("/<slug:article_id>")
@@ -35,8 +36,5 @@ class ArticleById(MethodView):
         Its metadata, counts, outline and links to its sections, organizations and timeline.
         With `Accept: application/ld+json`, a schema.org NewsArticle.
         """
-        get_or_404(current_corpus().articles_by_id, article_id, "article")
-        dumped = representations()
-        return negotiated_response(
-            lambda: dumped.article(article_id), lambda: dumped.article_ld(article_id)
-        )
+        body = current_store().article(article_id, g.media_type)
+        return item_response(body, "article", article_id)

@@ -9,11 +9,13 @@ from flask_smorest import abort
 
 from article_data_api.blueprint import Blueprint
 from article_data_api.encoding import encode
-from article_data_api.representations import current_corpus
+from article_data_api.response_cache import backend_name, cache_of
 from article_data_api.responses import json_response
 from article_data_api.schemas.resources import HealthSchema, ReadinessSchema
+from article_data_api.store import current_store
+from article_data_api.store.layout import SnapshotError
 
-blp = Blueprint("health", __name__, description="Health checks")
+blp = Blueprint("health", __name__, description="Health checks", reads_store=False)
 log = logging.getLogger(__name__)
 READINESS_KEY = "readyz"  # under the cache's own key prefix
 
@@ -34,31 +36,39 @@ class Readiness(MethodView):
     @blp.read(ReadinessSchema, operation_id="getReadiness")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self):
-        """Check that the corpus is loaded and the cache answers
+        """Check that a snapshot is served and the cache answers
 
-        Answers 503 with a problem while the cache backend does not answer.
+        Answers 503 with a problem while no snapshot can be opened or the cache backend
+        does not answer.
         """
-        corpus = current_corpus()
-        backend = current_app.config["CACHE_TYPE"]
-        if not cache_answers(current_app.extensions["article_data_cache"], corpus.fingerprint):
+        try:
+            store = current_store()
+        except SnapshotError:
+            log.exception("no snapshot can be served")
+            abort(503, message="No snapshot of the archive can be served yet.")
+        backend = backend_name(current_app)
+        if backend != "NullCache" and not cache_answers(cache_of(current_app), store.version):
             abort(503, message=f"The cache backend ({backend}) does not answer.")
-        return json_response(
-            encode(
-                {
-                    "status": "ready",
-                    "corpus": {"articles": len(corpus.articles), "fingerprint": corpus.fingerprint},
-                    "cache": {"backend": backend, "ok": True},
-                }
-            ),
-            cacheable=False,
-        )
+        counts = store.counts
+        snapshot = {
+            "version": store.version,
+            "articles": counts["articles"],
+            "organizations": counts["organizations"],
+            "events": counts["events"],
+        }
+        status = {
+            "status": "ready",
+            "snapshot": snapshot,
+            "cache": {"backend": backend, "ok": True},
+        }
+        return json_response(encode(status), cacheable=False)
 
 
 def cache_answers(cache: Cache, value: str) -> bool:
     """Whether the cache backend stores and returns a value now."""
     try:
-        cache.set(READINESS_KEY, value)
-        return cache.get(READINESS_KEY) == value
+        cache.set(READINESS_KEY, value.encode())
+        return cache.get(READINESS_KEY) == value.encode()
     except Exception:  # any backend failure means "not ready", never a 500
         log.warning("cache backend did not answer", exc_info=True)
         return False

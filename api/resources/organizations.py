@@ -1,12 +1,17 @@
 """The organization index across all articles."""
 
+from flask import g
 from flask.views import MethodView
 
-from article_data_api.blueprint import Blueprint, get_or_404
-from article_data_api.representations import current_corpus, representations
-from article_data_api.responses import collection_response, negotiated_response
-from article_data_api.schemas.queries import OrganizationQuerySchema
-from article_data_api.schemas.resources import OrganizationPageSchema, OrganizationSchema
+from article_data_api.blueprint import Blueprint
+from article_data_api.responses import item_response, page_response, require
+from article_data_api.schemas.queries import OrganizationQuerySchema, PageQuerySchema
+from article_data_api.schemas.resources import (
+    OrganizationArticlePageSchema,
+    OrganizationPageSchema,
+    OrganizationSchema,
+)
+from article_data_api.store import current_store
 
 blp = Blueprint(
     "organizations",
@@ -23,11 +28,10 @@ class Organizations(MethodView):
     def get(self, args):
         """List organizations across articles
 
-        By id, each with the articles that name it and its mention count in each.
+        By id, name, number of articles or of mentions; each with its counts and the
+        articles that name it most recently.
         """
-        dumped = representations().organization
-        found = current_corpus().find_organizations(args)
-        return collection_response(found, lambda org: dumped(org.id), args)
+        return page_response(current_store().organizations(args), args)
 
 
 @blp.route("/<slug:organization_id>")
@@ -38,12 +42,29 @@ class OrganizationById(MethodView):
     def get(self, organization_id: str):
         """Get an organization across articles
 
-        With the articles that name it and its mention count in each. With
-        `Accept: application/ld+json`, a schema.org Organization.
+        Its counts and the articles that name it most recently; every article is at
+        `/v1/organizations/{organization_id}/articles`. With `Accept: application/ld+json`,
+        a schema.org Organization.
         """
-        get_or_404(current_corpus().organizations_by_id, organization_id, "organization")
-        dumped = representations()
-        return negotiated_response(
-            lambda: dumped.organization(organization_id),
-            lambda: dumped.organization_ld(organization_id),
-        )
+        body = current_store().organization(organization_id, g.media_type)
+        return item_response(body, "organization", organization_id)
+
+
+@blp.route("/<slug:organization_id>/articles")
+class OrganizationArticles(MethodView):
+    @blp.query(PageQuerySchema)
+    @blp.read(
+        OrganizationArticlePageSchema,
+        operation_id="getOrganizationArticles",
+        collection=True,
+        not_found=True,
+    )
+    def get(self, args, organization_id: str):
+        """List the articles that name an organization
+
+        Newest first, each with the organization's mention count in it and a link to the
+        organization as that article presents it (where its mentions are).
+        """
+        store = current_store()
+        require(store.has_organization(organization_id), "organization", organization_id)
+        return page_response(store.organization_articles(organization_id, args), args)

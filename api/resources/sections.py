@@ -2,11 +2,11 @@
 
 from flask.views import MethodView
 
-from article_data_api.blueprint import Blueprint, get_or_404
-from article_data_api.representations import current_corpus, representations
-from article_data_api.responses import collection_response, json_response
+from article_data_api.blueprint import Blueprint
+from article_data_api.responses import item_response, page_response, require
 from article_data_api.schemas.queries import PageQuerySchema
 from article_data_api.schemas.resources import SectionPageSchema, SectionSchema
+from article_data_api.store import current_store
 
 blp = Blueprint(
     "sections",
@@ -25,9 +25,9 @@ class Sections(MethodView):
 
         In reading order: the lead (heading null), then one section per heading.
         """
-        get_or_404(current_corpus().articles_by_id, article_id, "article")
-        sections = list(representations().sections(article_id).values())
-        return collection_response(sections, lambda section: section, args)
+        store = current_store()
+        require(store.has_article(article_id), "article", article_id)
+        return page_response(store.sections(article_id, args), args)
 
 
 @blp.route("/<slug:section_id>")
@@ -38,6 +38,6 @@ class SectionById(MethodView):
 
         Its heading and its paragraphs, verbatim.
         """
-        get_or_404(current_corpus().articles_by_id, article_id, "article")
-        sections = representations().sections(article_id)
-        return json_response(get_or_404(sections, section_id, "section").json)
+        store = current_store()
+        require(store.has_article(article_id), "article", article_id)
+        return item_response(store.section(article_id, section_id), "section", section_id)

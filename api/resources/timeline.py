@@ -1,12 +1,13 @@
 """An article's timeline: the events it reports or anticipates, with their evidence."""
 
+from flask import g
 from flask.views import MethodView
 
-from article_data_api.blueprint import Blueprint, get_or_404
-from article_data_api.representations import current_corpus, representations
-from article_data_api.responses import collection_response, negotiated_response
+from article_data_api.blueprint import Blueprint
+from article_data_api.responses import item_response, page_response, require
 from article_data_api.schemas.queries import EventQuerySchema
 from article_data_api.schemas.resources import EventPageSchema, EventSchema
+from article_data_api.store import current_store
 
 blp = Blueprint(
     "timeline",
@@ -26,9 +27,9 @@ class Timeline(MethodView):
         In chronological order. Dates are only as precise as their evidence; an undated
         event has a relative label instead.
         """
-        article = get_or_404(current_corpus().articles_by_id, article_id, "article")
-        dumped = representations().events(article_id)
-        return collection_response(article.find_events(args), lambda e: dumped[e.id], args)
+        store = current_store()
+        require(store.has_article(article_id), "article", article_id)
+        return page_response(store.timeline(article_id, args), args)
 
 
 @blp.route("/<slug:event_id>")
@@ -40,10 +41,6 @@ class EventById(MethodView):
         With its date, the organizations involved and the verbatim quote that supports it.
         With `Accept: application/ld+json`, a schema.org Event.
         """
-        get_or_404(current_corpus().articles_by_id, article_id, "article")
-        dumped = representations()
-        get_or_404(dumped.events(article_id), event_id, "event")
-        return negotiated_response(
-            lambda: dumped.events(article_id)[event_id],
-            lambda: dumped.events_ld(article_id)[event_id],
-        )
+        store = current_store()
+        require(store.has_article(article_id), "article", article_id)
+        return item_response(store.event(article_id, event_id, g.media_type), "event", event_id)

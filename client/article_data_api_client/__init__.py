@@ -15,7 +15,7 @@ with the fields of the API's RFC 9457 problem details.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urljoin
 
@@ -61,16 +61,55 @@ class ArticleClient:
         self,
         *,
         q: str | None = None,
-        organization: str | None = None,
+        organization: str | Sequence[str] | None = None,
+        sample: bool | None = None,
+        published_after: str | None = None,
+        published_before: str | None = None,
+        sort: str | None = None,
+        facets: Sequence[str] | None = None,
         limit: int | None = None,
         offset: int | None = None,
     ) -> Resource:
-        return self._get("v1/articles", q=q, organization=organization, limit=limit, offset=offset)
+        """One page of articles, filtered (and, with ``q``, ranked); ``facets`` counts the
+        whole result by organization, kind or month."""
+        return self._get(
+            "v1/articles",
+            q=q,
+            organization=organization,
+            sample=sample,
+            published_after=published_after,
+            published_before=published_before,
+            sort=sort,
+            facets=facets,
+            limit=limit,
+            offset=offset,
+        )
+
+    def search(self, q: str, **filters: Any) -> Resource:
+        """The first page of articles matching ``q``, best first: each with its ``score``
+        and ``highlights`` (the passages that matched, located in the text). Takes the
+        filters of ``list_articles``."""
+        return self.list_articles(q=q, **filters)
 
     def iter_articles(
-        self, *, q: str | None = None, organization: str | None = None
+        self,
+        *,
+        q: str | None = None,
+        organization: str | Sequence[str] | None = None,
+        sample: bool | None = None,
+        published_after: str | None = None,
+        published_before: str | None = None,
+        sort: str | None = None,
     ) -> Iterator[Resource]:
-        return self._iterate("v1/articles", q=q, organization=organization)
+        return self._iterate(
+            "v1/articles",
+            q=q,
+            organization=organization,
+            sample=sample,
+            published_after=published_after,
+            published_before=published_before,
+            sort=sort,
+        )
 
     def get_article(self, article_id: str) -> Resource:
         return self._get(f"v1/articles/{article_id}")
@@ -78,6 +117,59 @@ class ArticleClient:
     def get_article_linked_data(self, article_id: str) -> Resource:
         """The article as a schema.org NewsArticle (JSON-LD)."""
         return self._get(f"v1/articles/{article_id}", accept="application/ld+json")
+
+    # Events across the corpus
+    def list_events(
+        self,
+        *,
+        q: str | None = None,
+        organization: str | Sequence[str] | None = None,
+        status: str | Sequence[str] | None = None,
+        article: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        sort: str | None = None,
+        facets: Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> Resource:
+        """One page of the corpus-wide timeline; ``facets`` counts the whole result by
+        organization, status or month."""
+        return self._get(
+            "v1/events",
+            q=q,
+            organization=organization,
+            status=status,
+            article=article,
+            date_from=date_from,
+            date_to=date_to,
+            sort=sort,
+            facets=facets,
+            limit=limit,
+            offset=offset,
+        )
+
+    def iter_events(
+        self,
+        *,
+        q: str | None = None,
+        organization: str | Sequence[str] | None = None,
+        status: str | Sequence[str] | None = None,
+        article: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        sort: str | None = None,
+    ) -> Iterator[Resource]:
+        return self._iterate(
+            "v1/events",
+            q=q,
+            organization=organization,
+            status=status,
+            article=article,
+            date_from=date_from,
+            date_to=date_to,
+            sort=sort,
+        )
 
     # Sections
     def list_sections(
@@ -122,8 +214,8 @@ class ArticleClient:
         self,
         article_id: str,
         *,
-        organization: str | None = None,
-        status: str | None = None,
+        organization: str | Sequence[str] | None = None,
+        status: str | Sequence[str] | None = None,
         limit: int | None = None,
         offset: int | None = None,
     ) -> Resource:
@@ -147,15 +239,31 @@ class ArticleClient:
 
     # The organization index
     def list_organizations(
-        self, *, kind: str | None = None, limit: int | None = None, offset: int | None = None
+        self,
+        *,
+        kind: str | Sequence[str] | None = None,
+        sort: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
     ) -> Resource:
-        return self._get("v1/organizations", kind=kind, limit=limit, offset=offset)
+        return self._get("v1/organizations", kind=kind, sort=sort, limit=limit, offset=offset)
 
-    def iter_organizations(self, *, kind: str | None = None) -> Iterator[Resource]:
-        return self._iterate("v1/organizations", kind=kind)
+    def iter_organizations(
+        self, *, kind: str | Sequence[str] | None = None, sort: str | None = None
+    ) -> Iterator[Resource]:
+        return self._iterate("v1/organizations", kind=kind, sort=sort)
 
     def get_organization(self, organization_id: str) -> Resource:
         return self._get(f"v1/organizations/{organization_id}")
+
+    def list_organization_articles(
+        self, organization_id: str, *, limit: int | None = None, offset: int | None = None
+    ) -> Resource:
+        return self._get(f"v1/organizations/{organization_id}/articles", limit=limit, offset=offset)
+
+    def iter_organization_articles(self, organization_id: str) -> Iterator[Resource]:
+        """Every article that names the organization, newest first."""
+        return self._iterate(f"v1/organizations/{organization_id}/articles")
 
     # Health
     def health(self) -> Resource:
@@ -176,7 +284,9 @@ class ArticleClient:
     def _get(self, path: str, accept: str = "application/json", **params: Any) -> Any:
         """GET with revalidation of what was fetched before, retries and problem errors."""
         url = urljoin(self.base_url, path)  # a relative path, or a link's absolute path
-        query = {name: value for name, value in params.items() if value is not None}
+        query = {
+            name: _query_value(name, value) for name, value in params.items() if value is not None
+        }
         request = requests.Request("GET", url, params=query).prepare()
         key = f"{accept} {request.url}"
         headers = {"Accept": accept}
@@ -209,3 +319,13 @@ class ArticleClient:
                     raise
             time.sleep(self.backoff * 2**attempt)
             attempt += 1
+
+
+def _query_value(name: str, value: Any) -> Any:
+    """How the API reads each kind of value: booleans as true/false, facets joined by
+    commas, other lists as repeated parameters."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if name == "facets" and not isinstance(value, str):
+        return ",".join(value)
+    return value

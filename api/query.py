@@ -1,0 +1,125 @@
+"""The query string, parsed once: the HTTP layer keys the cache on exactly the arguments
+the view then receives.
+
+Strict where a typo could pass silently: invalid percent-encoding or UTF-8, an unknown
+parameter (with the closest known one suggested) and a repeated single-valued parameter
+are all refused, each naming the parameter.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote_to_bytes, urlencode
+
+from marshmallow import Schema, ValidationError, fields
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import MultiDict
+
+UNKNOWN_FIELD = "Unknown field."
+
+
+class InvalidQuery(Exception):
+    """The query's bad parameters, as RFC 9457 ``invalid_params`` entries."""
+
+    def __init__(self, params: list[dict[str, str]]) -> None:
+        super().__init__(", ".join(param["name"] for param in params))
+        self.params = params
+
+
+def _decoded(part: str) -> str:
+    """A percent-encoded name or value, which must be UTF-8."""
+    return unquote_to_bytes(part.replace("+", " ")).decode("utf-8")
+
+
+def parse_query_string(raw: str) -> MultiDict:
+    """Name/value pairs in order; raise InvalidQuery on bytes that are not UTF-8."""
+    pairs = []
+    for piece in raw.split("&"):
+        if not piece:
+            continue
+        name, _, value = piece.partition("=")
+        try:
+            pairs.append((_decoded(name), _decoded(value)))
+        except UnicodeDecodeError:
+            shown = unquote_to_bytes(name).decode("utf-8", "replace")
+            raise InvalidQuery(
+                [{"name": shown, "location": "query", "reason": "not UTF-8 once percent-decoded"}]
+            ) from None
+    return MultiDict(pairs)
+
+
+def load_query(schema: Schema, raw: str) -> dict[str, Any]:
+    """The validated arguments of query string ``raw``; raise InvalidQuery."""
+    given = parse_query_string(raw)
+    known = {field.data_key or name: field for name, field in schema.fields.items()}
+    problems = []
+    for name in dict.fromkeys(given.keys()):
+        field = known.get(name)
+        if field is None:
+            problems.append(unknown_parameter(name, known))
+        elif len(given.getlist(name)) > 1 and not isinstance(field, fields.List):
+            problems.append(
+                {
+                    "name": name,
+                    "location": "query",
+                    "reason": "given more than once; it takes one value",
+                }
+            )
+    if problems:
+        raise InvalidQuery(problems)
+    try:
+        return schema.load(MultiDictProxy(given, schema))
+    except ValidationError as error:
+        raise InvalidQuery(invalid_params(error.messages, known)) from error
+
+
+def unknown_parameter(name: str, known: Mapping[str, Any]) -> dict[str, str]:
+    entry = {"name": name, "location": "query", "reason": "unknown parameter"}
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    if close:
+        entry["reason"] += f"; did you mean {close[0]!r}?"
+    return entry
+
+
+def invalid_params(messages: Mapping[str, Any], known: Mapping[str, Any]) -> list[dict[str, str]]:
+    """marshmallow's ``{name: [messages]}`` as ``invalid_params`` entries, by name."""
+    entries = []
+    for name, reasons in sorted(messages.items()):
+        if isinstance(reasons, dict):  # a list field: {index: [messages]}
+            reasons = [reason for listed in reasons.values() for reason in listed]
+        if reasons == [UNKNOWN_FIELD]:
+            entries.append(unknown_parameter(name, known))
+        else:
+            entries.append(
+                {"name": name, "location": "query", "reason": "; ".join(map(str, reasons))}
+            )
+    return entries
+
+
+def _pairs(schema: Schema, args: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    dumped = schema.dump(args)
+    pairs = []
+    for name in sorted(dumped):
+        value = dumped[name]
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        pairs.append((name, value))
+    return pairs
+
+
+def canonical(schema: Schema, args: Mapping[str, Any]) -> str:
+    """The arguments as one string, for cache keys: defaults included, in a fixed order,
+    lists in the order given."""
+    return urlencode(_pairs(schema, args), doseq=True)
+
+
+def link_query(schema: Schema, filters: Mapping[str, Any], position: Mapping[str, Any]) -> str:
+    """The query of a link: the filters by name, then the page size and position."""
+    pairs = [(k, v) for k, v in _pairs(schema, filters) if k != "limit"]
+    pairs.append(("limit", filters["limit"]))
+    pairs += list(position.items())
+    return urlencode(pairs, doseq=True, safe=",")

@@ -1,0 +1,712 @@
+"""One published snapshot, opened read-only: every lookup the API's views make.
+
+SQLite holds each resource's JSON as the build dumped it; Tantivy finds, filters, ranks
+and counts. Nothing is loaded up front: opening a snapshot reads its manifest and checks
+its files' sizes, so it costs the same for ten articles as for ten million, and the OS
+page cache shares the files between worker processes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from article_data_api.encoding import encode
+from article_data_api.negotiation import LD_JSON
+from article_data_api.store import search
+from article_data_api.store.keys import Cursor, CursorError, day_range
+from article_data_api.store.layout import RECORDS, SEARCH, Manifest, SnapshotError, check_files
+
+# Relevance order is paged by offset (scores are not keys), as deep as this.
+MAX_RELEVANCE_DEPTH = 10_000
+MAX_OFFSET = 10_000
+FACET_SIZE = 20
+HIGHLIGHTS_PER_HIT = 3
+# Rows of a connection's page cache: the OS page cache holds the rest, shared by workers.
+SQLITE_CACHE_KIB = 4096
+ARTICLE_FACETS = {"organization": "organization", "kind": "kind", "month": "month"}
+EVENT_FACETS = {"organization": "organization", "status": "status", "month": "month"}
+
+
+class PageError(ValueError):
+    """A paging argument that cannot be honoured: names the parameter and says why."""
+
+    def __init__(self, parameter: str, reason: str) -> None:
+        super().__init__(reason)
+        self.parameter = parameter
+        self.reason = reason
+
+
+@dataclass
+class Page:
+    """One page of a collection: the items' JSON, the total, and cursors to its neighbours."""
+
+    items: list[bytes]
+    total: int
+    offset: int | None
+    next: str | None
+    prev: str | None
+    facets: dict[str, list[dict[str, Any]]] | None = None
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a page starts, from the query's ``cursor`` or ``offset``."""
+
+    cursor: Cursor | None = None
+    offset: int = 0
+
+    @classmethod
+    def of(cls, args: Mapping[str, Any], sort: str) -> Position:
+        """The cursor, if any, and the items to skip after it (or from the start)."""
+        offset = args.get("offset") or 0
+        if offset > MAX_OFFSET:
+            raise PageError(
+                "offset", f"goes at most {MAX_OFFSET} items deep: follow the links' cursor instead"
+            )
+        token = args.get("cursor")
+        if token is None:
+            return cls(None, offset)
+        try:
+            cursor = Cursor.decode(token)
+        except CursorError as error:
+            raise PageError("cursor", str(error)) from error
+        if cursor.sort != sort:
+            raise PageError("cursor", f"was made for sort={cursor.sort}, not sort={sort}")
+        return cls(cursor, offset)
+
+
+@dataclass
+class _Window:
+    """A page asked for before or after a key, or at an offset: ``rows`` fetched one past
+    the limit in the order asked, from which the page and its neighbours follow."""
+
+    rows: list[tuple[Any, bytes]]
+    limit: int
+    position: Position
+    sort: str
+    total: int
+    facets: dict | None = None
+    extra: list[Any] = field(default_factory=list)
+
+    def page(self) -> Page:
+        before = self.position.cursor is not None and self.position.cursor.before
+        more = len(self.rows) > self.limit
+        rows = self.rows[: self.limit]
+        if before:
+            rows.reverse()
+        items = [body for _, body in rows]
+        first_key = rows[0][0] if rows else None
+        last_key = rows[-1][0] if rows else None
+        if self.position.cursor is None:
+            has_prev, has_next = self.position.offset > 0, more
+        elif before:
+            has_prev, has_next = more, True
+        else:
+            has_prev, has_next = True, more
+        next_cursor = (
+            Cursor(self.sort, last_key).encode() if has_next and last_key is not None else None
+        )
+        prev_cursor = (
+            Cursor(self.sort, first_key, before=True).encode()
+            if has_prev and first_key is not None
+            else None
+        )
+        if self.position.cursor is None and self.position.offset > 0 and not rows:
+            prev_cursor = None  # past the end: the links still lead back through offsets
+        offset = self.position.offset if self.position.cursor is None else None
+        return Page(items, self.total, offset, next_cursor, prev_cursor, self.facets)
+
+
+def page_in_memory(keyed: Sequence[tuple[Any, bytes]], args: Mapping[str, Any], sort: str) -> Page:
+    """A page of a short list sorted by its keys (an article's sections, organizations or
+    events), with the same cursors as the long lists."""
+    position = Position.of(args, sort)
+    limit = args["limit"]
+    rows = list(keyed)
+    cursor = position.cursor
+    if cursor is None:
+        window = rows[position.offset : position.offset + limit + 1]
+    else:
+        try:
+            after = [
+                row
+                for row in rows
+                if (row[0] < cursor.key if cursor.before else row[0] > cursor.key)
+            ]
+        except TypeError as error:
+            raise PageError(
+                "cursor", "was made for another list: follow the links it sends"
+            ) from error
+        start = position.offset
+        window = (after[::-1] if cursor.before else after)[start : start + limit + 1]
+    return _Window(window, limit, position, sort, len(rows)).page()
+
+
+class Snapshot:
+    """A published snapshot, open for reading from any thread."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.manifest = Manifest.read(folder)
+        check_files(folder, self.manifest)
+        self.version = self.manifest.version
+        self.counts = self.manifest.counts
+        try:
+            self._articles = tantivy.Index.open(str(folder / SEARCH / "articles"))
+            self._events = tantivy.Index.open(str(folder / SEARCH / "events"))
+        except (OSError, ValueError) as error:
+            raise SnapshotError(f"{folder}: the search index cannot be opened: {error}") from error
+        self._stemmer = search.analyzer()
+        self._local = threading.local()
+        self._db()  # fail now, not on the first request, if SQLite cannot open it
+
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection: read-only, and immutable (no locks to take)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            uri = f"file:{self.folder / RECORDS}?mode=ro&immutable=1"
+            try:
+                db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                db.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+                db.execute("PRAGMA mmap_size = 1073741824")
+                db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            except sqlite3.DatabaseError as error:
+                raise SnapshotError(f"{self.folder / RECORDS}: unreadable: {error}") from error
+            self._local.db = db
+        return db
+
+    def _one(self, sql: str, *params: Any) -> Any:
+        row = self._db().execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    # Items
+
+    def has_article(self, article_id: str) -> bool:
+        return self._one("SELECT 1 FROM articles WHERE id = ?", article_id) is not None
+
+    def has_organization(self, organization_id: str) -> bool:
+        return self._one("SELECT 1 FROM organizations WHERE id = ?", organization_id) is not None
+
+    def article(self, article_id: str, media_type: str) -> bytes | None:
+        column = "article_ld" if media_type == LD_JSON else "article"
+        return self._one(f"SELECT {column} FROM articles WHERE id = ?", article_id)
+
+    def section(self, article_id: str, section_id: str) -> bytes | None:
+        return self._one(
+            "SELECT body FROM sections WHERE article_id = ? AND id = ?", article_id, section_id
+        )
+
+    def article_organization(
+        self, article_id: str, organization_id: str, media_type: str
+    ) -> bytes | None:
+        column = "ld" if media_type == LD_JSON else "body"
+        return self._one(
+            f"SELECT {column} FROM article_organizations"
+            " WHERE article_id = ? AND organization_id = ?",
+            article_id,
+            organization_id,
+        )
+
+    def event(self, article_id: str, event_id: str, media_type: str) -> bytes | None:
+        column = "ld" if media_type == LD_JSON else "body"
+        return self._one(
+            f"SELECT {column} FROM events WHERE article_id = ? AND id = ?", article_id, event_id
+        )
+
+    def organization(self, organization_id: str, media_type: str) -> bytes | None:
+        column = "ld" if media_type == LD_JSON else "body"
+        return self._one(f"SELECT {column} FROM organizations WHERE id = ?", organization_id)
+
+    # An article's own lists: short, so sorted and filtered here.
+
+    def sections(self, article_id: str, args: Mapping[str, Any]) -> Page:
+        rows = self._db().execute(
+            "SELECT position, body FROM sections WHERE article_id = ? ORDER BY position",
+            (article_id,),
+        )
+        return page_in_memory([([position], body) for position, body in rows], args, "position")
+
+    def article_organizations(self, article_id: str, args: Mapping[str, Any]) -> Page:
+        sort, kinds = args["sort"], args.get("kind")
+        rows = self._db().execute(
+            "SELECT organization_id, name, kind, mention_count, body FROM article_organizations"
+            " WHERE article_id = ?",
+            (article_id,),
+        )
+        keyed = []
+        for org_id, name, org_kind, mentions, body in rows:
+            if kinds is None or org_kind in kinds:
+                by_name = [name.casefold(), org_id]
+                keyed.append((by_name if sort == "name" else [-mentions, *by_name], body))
+        return page_in_memory(sorted(keyed), args, sort)
+
+    def timeline(self, article_id: str, args: Mapping[str, Any]) -> Page:
+        statuses = args.get("status")
+        organizations = set(args["organization"]) if args.get("organization") else None
+        rows = self._db().execute(
+            "SELECT position, status, organizations, body FROM events WHERE article_id = ?"
+            " ORDER BY position",
+            (article_id,),
+        )
+        keyed = [
+            ([position], body)
+            for position, status, involved, body in rows
+            if (statuses is None or status in statuses)
+            and (organizations is None or not organizations.isdisjoint(json.loads(involved)))
+        ]
+        return page_in_memory(keyed, args, "position")
+
+    # The corpus's long lists: keyset pages on indexed keys.
+
+    def organizations(self, args: Mapping[str, Any]) -> Page:
+        """Every organization, of the kinds asked for, sorted by id, name, articles or
+        mentions (most first); ties by id."""
+        sort, kinds, limit = args["sort"], args.get("kind"), args["limit"]
+        position = Position.of(args, sort)
+        key_sql = _ORGANIZATION_KEYS[sort]
+        where, params = ["1"], []
+        if kinds:
+            where.append(f"kind IN ({','.join('?' * len(kinds))})")
+            params += list(kinds)
+        total = self._organization_total(kinds)
+        order = "ASC"
+        cursor = position.cursor
+        if cursor is not None:
+            key = list(cursor.key) if isinstance(cursor.key, list) else [cursor.key]
+            width = len(key_sql)
+            if len(key) != width:
+                raise PageError("cursor", "was made for another list: follow the links it sends")
+            columns = f"({', '.join(key_sql)})"
+            where.append(f"{columns} {'<' if cursor.before else '>'} ({', '.join('?' * width)})")
+            params += key
+            order = "DESC" if cursor.before else "ASC"
+        ordering = ", ".join(f"{column} {order}" for column in key_sql)
+        rows = (
+            self._db()
+            .execute(
+                f"SELECT {', '.join(key_sql)}, body FROM organizations WHERE {' AND '.join(where)}"
+                f" ORDER BY {ordering} LIMIT ? OFFSET ?",
+                (*params, limit + 1, position.offset),
+            )
+            .fetchall()
+        )
+        keyed = [(list(row[:-1]), row[-1]) for row in rows]
+        return _Window(keyed, limit, position, sort, total).page()
+
+    def _organization_total(self, kinds: Sequence[str] | None) -> int:
+        if not kinds:
+            return self.counts["organizations"]
+        return self._one(
+            f"SELECT COUNT(*) FROM organizations WHERE kind IN ({','.join('?' * len(kinds))})",
+            *kinds,
+        )
+
+    def organization_articles(self, organization_id: str, args: Mapping[str, Any]) -> Page:
+        """The articles that name an organization, newest first, with its mention count in
+        each and a link to where the mentions are."""
+        limit = args["limit"]
+        position = Position.of(args, "newest")
+        where, params, order = "organization_id = ?", [organization_id], "DESC"
+        if position.cursor is not None:
+            where += " AND newest_key " + (">" if position.cursor.before else "<") + " ?"
+            params.append(_integer_key(position.cursor))
+            order = "ASC" if position.cursor.before else "DESC"
+        rows = (
+            self._db()
+            .execute(
+                f"SELECT newest_key, entry FROM article_organizations WHERE {where}"
+                f" ORDER BY newest_key {order} LIMIT ? OFFSET ?",
+                (*params, limit + 1, position.offset),
+            )
+            .fetchall()
+        )
+        total = self._one("SELECT article_count FROM organizations WHERE id = ?", organization_id)
+        return _Window(rows, limit, position, "newest", total or 0).page()
+
+    # Articles and events: found, filtered, ranked and counted by Tantivy.
+
+    def articles(self, args: Mapping[str, Any]) -> Page:
+        """Articles matching ``args``: ``q`` ranked by BM25 (or sorted by date), the
+        filters, facets over the whole result, and highlights on every hit."""
+        parsed = self._parsed(args)
+        sort = args.get("sort") or ("relevance" if parsed else "newest")
+        if sort == "relevance" and parsed is None:
+            sort = "newest"  # with nothing to rank by, every article ranks alike
+        filters = _article_filters(self._articles.schema, args)
+        if parsed is None and not filters and not args.get("facets"):
+            key = "newest_key" if sort == "newest" else "oldest_key"
+            return self._keyset_rows(
+                "articles", key, "summary", args, sort, self.counts["articles"], sort == "newest"
+            )
+        text = (
+            None
+            if parsed is None
+            else search.to_query(parsed, self._articles.schema, search.ARTICLE_FIELDS)
+        )
+        window = self._search(
+            self._articles,
+            _all(filters + ([text] if text else [])),
+            args,
+            sort,
+            {"newest": ("newest_key", True), "oldest": ("oldest_key", False)},
+            ARTICLE_FACETS,
+        )
+        found = self._rows_by_key("articles", "newest_key", ("summary", "texts"), window.extra)
+        rows = []
+        for (order_key, score), newest in zip(window.rows, window.extra, strict=True):
+            body, texts = found[newest]
+            if parsed is not None:
+                hit = {
+                    "score": None if score is None else round(score, 4),
+                    "highlights": self._highlights(json.loads(texts), parsed),
+                }
+                body = body[:-1] + b"," + encode(hit)[1:]
+            rows.append((order_key, body))
+        window.rows = rows
+        return window.page()
+
+    def events(self, args: Mapping[str, Any]) -> Page:
+        """Events of the whole corpus in chronological order (or newest first), with
+        the filters, facets, and how a date filter's range holds each event."""
+        parsed = self._parsed(args)
+        sort = args.get("sort") or "oldest"
+        filters = _event_filters(self._events.schema, args)
+        dated = _day_filter(args, "date_from", "date_to")
+        if parsed is None and not filters and not args.get("facets"):
+            return self._keyset_rows(
+                "events",
+                "descending_key" if sort == "newest" else "ascending_key",
+                "corpus_body",
+                args,
+                sort,
+                self.counts["events"],
+                sort == "newest",
+            )
+        text = (
+            None
+            if parsed is None
+            else search.to_query(parsed, self._events.schema, search.EVENT_FIELDS)
+        )
+        window = self._search(
+            self._events,
+            _all(filters + ([text] if text else [])),
+            args,
+            sort,
+            {"oldest": ("ascending_key", False), "newest": ("descending_key", True)},
+            EVENT_FACETS,
+            key_field="ascending_key",
+        )
+        found = self._rows_by_key(
+            "events", "ascending_key", ("corpus_body", "first_day", "last_day"), window.extra
+        )
+        rows = []
+        for (order_key, _), key in zip(window.rows, window.extra, strict=True):
+            body, first, last = found[key]
+            if dated is not None:
+                within = dated[0] <= first and last <= dated[1]
+                body = body[:-1] + b',"date_overlap":' + (b'"full"}' if within else b'"partial"}')
+            rows.append((order_key, body))
+        window.rows = rows
+        return window.page()
+
+    def _rows_by_key(
+        self, table: str, key: str, columns: Sequence[str], keys: Sequence[int]
+    ) -> dict[int, tuple]:
+        """Rows of ``table`` by their unique integer ``key``: what a page of hits shows."""
+        if not keys:
+            return {}
+        rows = self._db().execute(
+            f"SELECT {key}, {', '.join(columns)} FROM {table}"
+            f" WHERE {key} IN ({','.join('?' * len(keys))})",
+            list(keys),
+        )
+        return {row[0]: row[1:] for row in rows}
+
+    def _parsed(self, args: Mapping[str, Any]) -> search.ParsedQuery | None:
+        if args.get("q") is None:
+            return None
+        try:
+            return search.parse_query(args["q"], self._stemmer)
+        except search.QueryError as error:
+            raise PageError("q", f"q {error}") from error
+
+    def _keyset_rows(
+        self,
+        table: str,
+        key: str,
+        body: str,
+        args: Mapping[str, Any],
+        sort: str,
+        total: int,
+        descending: bool,
+    ) -> Page:
+        """A page of a whole table in the order of one of its unique integer keys."""
+        limit = args["limit"]
+        position = Position.of(args, sort)
+        where, params = "", []
+        forward = descending
+        if position.cursor is not None:
+            if position.cursor.before:
+                forward = not descending
+            where = f"WHERE {key} {'<' if forward else '>'} ?"
+            params.append(_integer_key(position.cursor))
+        rows = (
+            self._db()
+            .execute(
+                f"SELECT {key}, {body} FROM {table} {where}"
+                f" ORDER BY {key} {'DESC' if forward else 'ASC'} LIMIT ? OFFSET ?",
+                (*params, limit + 1, position.offset),
+            )
+            .fetchall()
+        )
+        return _Window(rows, limit, position, sort, total).page()
+
+    def _search(
+        self,
+        index: tantivy.Index,
+        query: tantivy.Query,
+        args: Mapping[str, Any],
+        sort: str,
+        orders: dict[str, tuple[str, bool]],
+        facet_fields: dict[str, str],
+        key_field: str | None = None,
+    ) -> _Window:
+        """Run ``query``: one page of (order key, score) rows in ``window.rows`` and the
+        identity key of each hit in ``window.extra``."""
+        limit = args["limit"]
+        position = Position.of(args, sort)
+        searcher = index.searcher()
+        identity = key_field or orders[next(iter(orders))][0]
+        if sort == "relevance":
+            offset = position.offset
+            if position.cursor is not None:
+                if position.cursor.version != self.version:
+                    raise PageError(
+                        "cursor",
+                        "ranks results of an earlier snapshot of the archive, which has"
+                        " changed since: start again from the first page",
+                    )
+                offset = (position.cursor.offset or 0) + position.offset
+            # Ranked results go MAX_RELEVANCE_DEPTH deep; a page past that is empty.
+            wanted = max(0, min(limit + 1, MAX_RELEVANCE_DEPTH - offset))
+            result = searcher.search(query, max(wanted, 1), count=True, offset=offset)
+            hits = result.hits[:wanted]
+            addresses = [address for _, address in hits]
+            window = _RelevanceWindow(
+                [(None, score) for score, _ in hits],
+                limit,
+                position,
+                sort,
+                result.count,
+                offset=offset,
+                version=self.version,
+            )
+        else:
+            field_name, descending = orders[sort]
+            paged = query
+            cursor = position.cursor
+            if cursor is not None:
+                # Newest first, next page: smaller keys; a prev page looks the other way.
+                smaller = descending != cursor.before
+                bound = _integer_key(cursor)
+                unsigned = tantivy.FieldType.Unsigned
+                past = (
+                    tantivy.Query.range_query(
+                        index.schema, field_name, unsigned, upper_bound=bound, include_upper=False
+                    )
+                    if smaller
+                    else tantivy.Query.range_query(
+                        index.schema, field_name, unsigned, lower_bound=bound, include_lower=False
+                    )
+                )
+                paged = _all([query, past])
+                descending = smaller
+            result = searcher.search(
+                paged,
+                limit + 1,
+                count=cursor is None,
+                order_by_field=field_name,
+                offset=position.offset,
+                order=tantivy.Order.Desc if descending else tantivy.Order.Asc,
+            )
+            total = result.count if cursor is None else searcher.search(query, 1).count
+            addresses = [address for _, address in result.hits]
+            window = _Window([(key, None) for key, _ in result.hits], limit, position, sort, total)
+        window.extra = searcher.fast_field_values(identity, addresses) if addresses else []
+        if args.get("facets"):
+            window.facets = _facets(searcher, query, args["facets"], facet_fields)
+        return window
+
+    def _highlights(self, texts: list, parsed: search.ParsedQuery) -> list[dict[str, Any]]:
+        """Up to three passages that show why an article matched, best first."""
+        title, sections = texts
+        places: list[tuple[str, str | None, int | None, str]] = [("title", None, None, title)]
+        for section_id, heading, paragraphs in sections:
+            if heading is not None:
+                places.append(("heading", section_id, None, heading))
+            places += [("paragraph", section_id, i, text) for i, text in enumerate(paragraphs)]
+        fragments = search.prefilter_words(parsed)
+        found = []
+        for order, (kind, section_id, paragraph, text) in enumerate(places):
+            folded = text.lower()
+            if not any(fragment in folded for fragment in fragments):
+                continue
+            marks = search.marks_in(text, parsed, self._stemmer)
+            for start, end in search.passages(text, marks):
+                inside = [m for m in marks if start <= m.start and m.end <= end]
+                if inside:
+                    words = {text[m.start : m.end].lower() for m in inside}
+                    found.append(
+                        (
+                            -len(words),
+                            -len(inside),
+                            order,
+                            kind,
+                            section_id,
+                            paragraph,
+                            start,
+                            end,
+                            text,
+                            inside,
+                        )
+                    )
+        best = sorted(found)[:HIGHLIGHTS_PER_HIT]
+        return [
+            {
+                "field": kind,
+                "section_id": section_id,
+                "paragraph": paragraph,
+                "start": start,
+                "end": end,
+                "text": text[start:end],
+                "marks": [{"start": m.start, "end": m.end} for m in inside],
+            }
+            for *_, kind, section_id, paragraph, start, end, text, inside in sorted(
+                best, key=lambda f: f[2]
+            )
+        ]
+
+
+# Each sort of /v1/organizations as the SQL columns of its key (an index covers each).
+_ORGANIZATION_KEYS = {
+    "id": ("id",),
+    "name": ("name_key", "id"),
+    "articles": ("-article_count", "id"),
+    "mentions": ("-mention_count", "id"),
+}
+
+
+def _integer_key(cursor: Cursor) -> int:
+    if not isinstance(cursor.key, int) or isinstance(cursor.key, bool):
+        raise PageError("cursor", "was made for another list: follow the links it sends")
+    return cursor.key
+
+
+class _RelevanceWindow(_Window):
+    """A page of results in score order: paged by offset within one snapshot."""
+
+    def __init__(self, rows, limit, position, sort, total, *, offset: int, version: str) -> None:
+        super().__init__(rows, limit, position, sort, total)
+        self.offset = offset
+        self.version = version
+
+    def page(self) -> Page:
+        more = len(self.rows) > self.limit
+        items = [body for _, body in self.rows[: self.limit]]
+        following = self.offset + self.limit
+        next_cursor = (
+            Cursor(self.sort, offset=following, version=self.version).encode()
+            if more and following < MAX_RELEVANCE_DEPTH
+            else None
+        )
+        prev_cursor = (
+            Cursor(
+                self.sort, offset=max(self.offset - self.limit, 0), version=self.version
+            ).encode()
+            if self.offset > 0
+            else None
+        )
+        offset = self.position.offset if self.position.cursor is None else None
+        return Page(items, self.total, offset, next_cursor, prev_cursor, self.facets)
+
+
+def _all(queries: list[tantivy.Query]) -> tantivy.Query:
+    if not queries:
+        return tantivy.Query.all_query()
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
+
+
+def _any_term(schema: tantivy.Schema, field_name: str, values: Sequence[Any]) -> tantivy.Query:
+    return tantivy.Query.term_set_query(schema, field_name, list(values))
+
+
+def _day_filter(args: Mapping[str, Any], start: str, end: str) -> tuple[int, int] | None:
+    """The days a date filter covers: from the first day of ``start`` to the last day of
+    ``end``, each at its own precision; None without a date filter."""
+    if args.get(start) is None and args.get(end) is None:
+        return None
+    first = day_range(args[start])[0] if args.get(start) else 0
+    last = day_range(args[end])[1] if args.get(end) else 99_999_999
+    return first, last
+
+
+def _overlapping(schema: tantivy.Schema, days: tuple[int, int]) -> list[tantivy.Query]:
+    """Items whose date range meets ``days``: undated items never do."""
+    unsigned = tantivy.FieldType.Unsigned
+    return [
+        tantivy.Query.range_query(schema, "last_day", unsigned, lower_bound=days[0]),
+        tantivy.Query.range_query(schema, "first_day", unsigned, upper_bound=days[1]),
+    ]
+
+
+def _article_filters(schema: tantivy.Schema, args: Mapping[str, Any]) -> list[tantivy.Query]:
+    filters = []
+    if args.get("organization"):
+        filters.append(_any_term(schema, "organization", args["organization"]))
+    if args.get("sample") is not None:
+        filters.append(tantivy.Query.term_query(schema, "sample", int(args["sample"])))
+    days = _day_filter(args, "published_after", "published_before")
+    if days is not None:
+        filters += _overlapping(schema, days)
+    return filters
+
+
+def _event_filters(schema: tantivy.Schema, args: Mapping[str, Any]) -> list[tantivy.Query]:
+    filters = []
+    for name in ("organization", "status"):
+        if args.get(name):
+            filters.append(_any_term(schema, name, args[name]))
+    if args.get("article"):
+        filters.append(tantivy.Query.term_query(schema, "article", args["article"]))
+    days = _day_filter(args, "date_from", "date_to")
+    if days is not None:
+        filters += _overlapping(schema, days)
+    return filters
+
+
+def _facets(
+    searcher: tantivy.Searcher,
+    query: tantivy.Query,
+    names: Sequence[str],
+    fields: dict[str, str],
+) -> dict[str, list[dict[str, Any]]]:
+    """The top values of each facet over the whole result, most frequent first."""
+    wanted = {name: {"terms": {"field": fields[name], "size": FACET_SIZE}} for name in names}
+    counted = searcher.aggregate(query, wanted)
+    return {
+        name: [
+            {"value": bucket["key"], "count": bucket["doc_count"]}
+            for bucket in counted[name]["buckets"]
+        ]
+        for name in names
+    }
