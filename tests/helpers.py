@@ -130,3 +130,17 @@ class LiveServer:
         self.final_output = self.printed()
         self.output.close()
         return self.final_output
+
+
+def write_article(
+    root: Path, article_id: str, paragraphs: list[str], annotations: dict | None = None
+) -> Path:
+    """A minimal valid article folder: a lead of ``paragraphs`` (``## `` starts a heading)."""
+    folder = root / "articles" / article_id
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "article.md").write_text("\n\n".join(paragraphs) + "\n", "utf-8")
+    data = {"title": article_id.replace("-", " ").capitalize(), "organizations": [], "events": []}
+    (folder / "annotations.json").write_text(
+        json.dumps({**data, **(annotations or {})}, ensure_ascii=False, indent=2), "utf-8"
+    )
+    return folder

@@ -11,7 +11,10 @@ import pytest
 import redis
 import requests
 
-from tests.helpers import SEED_URL, LiveServer, free_port
+from article_data_api.store import RELOAD_CHECK_SECONDS
+from article_data_api.store.build import Builder
+from article_data_api.store.layout import SnapshotDir
+from tests.helpers import SAMPLE_ID, SEED_URL, LiveServer, free_port
 
 pytestmark = [
     pytest.mark.e2e,
@@ -131,3 +134,31 @@ def test_requests_survive_a_redis_outage_and_caching_resumes(api_on_redis, redis
     finally:
         revived.stop()
     assert "response cache get failed; serving uncached" in api_on_redis.stop()
+
+
+def test_a_new_snapshot_never_reads_the_old_ones_entries_from_redis(
+    redis_server, corpus_copy, tmp_path
+):
+    snapshot_dir = tmp_path / "snapshots"
+    env = {
+        "CACHE_REDIS_URL": redis_server.url,
+        "ARTICLE_DATA_DIR": str(corpus_copy.root),
+        "SNAPSHOT_DIR": str(snapshot_dir),
+    }
+    server = LiveServer(env=env)
+    try:
+        server.wait_until_healthy()
+        url = f"{server.url}/v1/articles/{SAMPLE_ID}"
+        assert {requests.get(url, timeout=5).json()["title"] for _ in range(4)} == {
+            "Sample article: Harbour City libraries open a shared catalogue search"
+        }
+        corpus_copy.edit_annotations(lambda d: d.update(title="After the switch"), SAMPLE_ID)
+        Builder(corpus_copy.root, SnapshotDir(snapshot_dir)).build()
+        time.sleep(RELOAD_CHECK_SECONDS + 0.5)
+        assert {requests.get(url, timeout=5).json()["title"] for _ in range(4)} == {
+            "After the switch"
+        }
+        versions = {key.decode().split(" ")[0] for key in redis_server.client.keys("*/v1/*")}
+        assert len(versions) == 2  # each snapshot's entries under its own version
+    finally:
+        server.stop()

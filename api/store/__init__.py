@@ -139,16 +139,18 @@ def ensure_published(config: Mapping[str, Any]) -> SnapshotDir:
     """
     snapshots = snapshot_dir(config)
     corpus = corpus_dir(config)
+    # A snapshot folder named alone is served as it is: its corpus may not even be on this
+    # machine, so a broken one is an error, not a reason to build another corpus.
+    named_alone = bool(config.get("SNAPSHOT_DIR")) and not config.get("ARTICLE_DATA_DIR")
     version = snapshots.current_version()
     if version is not None:
         try:
             source = Manifest.read(snapshots.folder(version)).corpus
         except SnapshotError as error:
+            if named_alone:
+                raise
             log.warning("rebuilding: %s", error)
         else:
-            # A snapshot folder named alone is served as it is: its corpus may not even be
-            # on this machine. Named with a corpus, it must be a snapshot of that corpus.
-            named_alone = config.get("SNAPSHOT_DIR") and not config.get("ARTICLE_DATA_DIR")
             if named_alone or source == str(corpus.resolve()):
                 return snapshots
     log.info("building a snapshot before serving", extra={"fields": {"corpus": str(corpus)}})

@@ -1,0 +1,285 @@
+"""The snapshot store: build, publish, copy unchanged articles, reload live, refuse what is
+broken with a clear message, and never publish a failed build."""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import threading
+import time
+
+import pytest
+import requests
+
+from article_data_api import create_app
+from article_data_api.corpus.loader import CorpusError
+from article_data_api.store import SnapshotStore
+from article_data_api.store.build import Builder
+from article_data_api.store.layout import BuildLocked, SnapshotDir, SnapshotError
+from article_data_api.store.snapshot import Snapshot
+from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID, SEED_URL, LiveServer
+
+
+@pytest.fixture()
+def snapshots(tmp_path) -> SnapshotDir:
+    return SnapshotDir(tmp_path / "snapshots")
+
+
+def build(corpus_copy, snapshots, **options):
+    return Builder(corpus_copy.root, snapshots, **options).build()
+
+
+def test_a_build_publishes_a_snapshot_that_serves_every_resource(corpus_copy, snapshots):
+    report = build(corpus_copy, snapshots)
+    assert (report.articles, report.changed, report.copied, report.removed) == (2, 2, 0, 0)
+    assert snapshots.current_version() == report.version
+    snapshot = Snapshot(snapshots.folder(report.version))
+    assert snapshot.counts == {
+        "articles": 2,
+        "sections": 9,
+        "organizations": 6,
+        "mentions": 33,
+        "events": 11,
+    }
+    article = json.loads(snapshot.article(SEED_ID, "application/json"))
+    assert article["counts"]["sections"] == 6
+    assert snapshot.article("no-such-article", "application/json") is None
+
+
+def test_an_unchanged_article_is_copied_and_a_changed_one_rebuilt(corpus_copy, snapshots):
+    first = build(corpus_copy, snapshots)
+    corpus_copy.edit_annotations(lambda d: d.update(title="A retitled zeppelin"), SAMPLE_ID)
+    second = build(corpus_copy, snapshots)
+    assert (second.changed, second.copied) == (1, 1)
+    assert second.version != first.version
+    snapshot = Snapshot(snapshots.folder(second.version))
+    title = json.loads(snapshot.article(SAMPLE_ID, "application/json"))["title"]
+    assert title == "A retitled zeppelin"
+    found = snapshot.articles({"q": "zeppelin", "limit": 5})
+    assert [json.loads(item)["id"] for item in found.items] == [SAMPLE_ID]
+    # The seed was copied, not indexed again, and is still found.
+    assert snapshot.articles({"q": "nemotron", "limit": 5}).total == 1
+
+
+def test_a_build_with_nothing_changed_publishes_nothing(corpus_copy, snapshots):
+    first = build(corpus_copy, snapshots)
+    (corpus_copy.folder() / "article.md").touch()  # a new mtime, the same content
+    again = build(corpus_copy, snapshots)
+    assert again.published is False and again.version == first.version
+    assert snapshots.current_version() == first.version
+
+
+def test_a_removed_article_leaves_the_snapshot_and_the_organization_index(corpus_copy, snapshots):
+    build(corpus_copy, snapshots)
+    shutil.rmtree(corpus_copy.folder(SAMPLE_ID))
+    report = build(corpus_copy, snapshots)
+    assert (report.articles, report.removed) == (1, 1)
+    snapshot = Snapshot(snapshots.folder(report.version))
+    mistral = json.loads(snapshot.organization("mistral-ai", "application/json"))
+    assert mistral["article_count"] == 1
+    assert snapshot.organization("northwind-data-cooperative", "application/json") is None
+
+
+def test_a_build_that_fails_validation_publishes_nothing(corpus_copy, snapshots):
+    good = build(corpus_copy, snapshots)
+    corpus_copy.edit_annotations(lambda d: d["events"][0]["evidence"].update(quote="nowhere"))
+    with pytest.raises(CorpusError, match=r"events\[0\]\.evidence\.quote: not found"):
+        build(corpus_copy, snapshots)
+    assert snapshots.current_version() == good.version
+    assert [p.name for p in snapshots.versions.iterdir()] == [good.version]
+
+
+def test_the_build_command_lists_the_same_problems_as_check(corpus_copy, tmp_path):
+    corpus_copy.edit_annotations(lambda d: d["events"][2]["evidence"].update(quote="nowhere"))
+    corpus_copy.edit_annotations(
+        lambda d: d["organizations"][0].update(aliases=["Zeta"]), SAMPLE_ID
+    )
+    checked = subprocess.run(
+        [CONSOLE_SCRIPT, "check", corpus_copy.root], capture_output=True, text=True
+    )
+    built = subprocess.run(
+        [CONSOLE_SCRIPT, "build", corpus_copy.root, "--out", tmp_path / "out"],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == built.returncode == 1
+    assert built.stderr == checked.stderr and "2 problem(s)" in built.stderr
+    assert not (tmp_path / "out" / "CURRENT").exists()
+
+
+def test_a_second_build_at_once_is_refused_with_a_clear_message(corpus_copy, snapshots):
+    with snapshots.build_lock(), pytest.raises(BuildLocked, match="another build is running"):
+        build(corpus_copy, snapshots)
+    assert snapshots.current_version() is None
+
+
+def test_two_builds_racing_publish_whole_snapshots(corpus_copy, snapshots):
+    outcomes = []
+
+    def run() -> None:
+        try:
+            outcomes.append(build(corpus_copy, snapshots).version)
+        except BuildLocked as refused:
+            outcomes.append(refused)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(outcomes) == 2 and any(isinstance(o, str) for o in outcomes)
+    snapshot = Snapshot(snapshots.folder(snapshots.current_version()))
+    assert snapshot.counts["articles"] == 2
+
+
+def test_old_snapshots_are_pruned_to_keep(corpus_copy, snapshots):
+    for n in range(4):
+        corpus_copy.edit_annotations(lambda d, n=n: d.update(title=f"Title {n}"), SAMPLE_ID)
+        build(corpus_copy, snapshots, keep=2)
+    kept = sorted(p.name for p in snapshots.versions.iterdir())
+    assert len(kept) == 2 and snapshots.current_version() == kept[-1]
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda folder: (folder / "records.sqlite").write_bytes(b"x" * 100), "has 100 bytes"),
+        (lambda folder: (folder / "manifest.json").unlink(), "no manifest.json"),
+        (lambda folder: (folder / "manifest.json").write_text("{", "utf-8"), "unreadable"),
+        (
+            lambda folder: (folder / "manifest.json").write_text(
+                json.dumps({**json.loads((folder / "manifest.json").read_text()), "format": 0}),
+                "utf-8",
+            ),
+            "snapshot format 0, but this server reads format 1",
+        ),
+        (lambda folder: shutil.rmtree(folder / "search"), "is missing"),
+    ],
+)
+def test_a_broken_snapshot_is_refused_with_a_clear_message(corpus_copy, snapshots, damage, message):
+    report = build(corpus_copy, snapshots)
+    damage(snapshots.folder(report.version))
+    with pytest.raises(SnapshotError, match=message):
+        Snapshot(snapshots.folder(report.version))
+
+
+def test_a_broken_snapshot_is_rebuilt_when_the_corpus_is_at_hand(corpus_copy, snapshots):
+    report = build(corpus_copy, snapshots)
+    (snapshots.folder(report.version) / "manifest.json").unlink()
+    app = create_app(
+        {"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(snapshots.root)}
+    )
+    assert app.test_client().get(SEED_URL).status_code == 200
+    assert snapshots.current_version() != report.version
+
+
+def test_an_unreadable_current_pointer_is_a_clear_error(tmp_path):
+    snapshots = SnapshotDir(tmp_path / "snapshots")
+    snapshots.root.mkdir()
+    (snapshots.root / "CURRENT").write_text("../../etc\n")
+    with pytest.raises(SnapshotError, match="does not name a version"):
+        snapshots.current_version()
+
+
+def test_serve_refuses_a_broken_snapshot_folder_without_a_traceback(tmp_path):
+    folder = tmp_path / "snapshots"
+    (folder / "versions" / "v1").mkdir(parents=True)
+    (folder / "CURRENT").write_text("v1\n")
+    result = subprocess.run(
+        [CONSOLE_SCRIPT, "serve", "--port", "1"],
+        env={**os.environ, "SNAPSHOT_DIR": str(folder)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # A snapshot folder named alone is served as it is; a broken one is refused at start.
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "cannot start" in result.stderr and "manifest.json" in result.stderr
+
+
+def test_the_store_switches_to_a_new_snapshot_and_keeps_the_old_one_for_requests_in_flight(
+    corpus_copy, snapshots
+):
+    build(corpus_copy, snapshots)
+    now = [0.0]
+    store = SnapshotStore(snapshots, clock=lambda: now[0])
+    in_flight = store.current()
+    corpus_copy.edit_annotations(lambda d: d.update(title="Live title"), SAMPLE_ID)
+    build(corpus_copy, snapshots)
+    assert store.current() is in_flight  # not looked for again within the second
+    now[0] += 1.5
+    switched = store.current()
+    assert switched is not in_flight
+    assert json.loads(switched.article(SAMPLE_ID, "application/json"))["title"] == "Live title"
+    # The request that began before the switch still reads its own snapshot.
+    assert "Live title" not in in_flight.article(SAMPLE_ID, "application/json").decode()
+
+
+def test_a_new_snapshot_that_cannot_be_opened_is_logged_and_the_old_one_kept(
+    corpus_copy, snapshots, caplog
+):
+    build(corpus_copy, snapshots)
+    now = [0.0]
+    store = SnapshotStore(snapshots, clock=lambda: now[0])
+    serving = store.current()
+    corpus_copy.edit_annotations(lambda d: d.update(title="Broken"), SAMPLE_ID)
+    report = build(corpus_copy, snapshots)
+    (snapshots.folder(report.version) / "records.sqlite").write_bytes(b"")
+    now[0] += 1.5
+    assert store.current() is serving
+    assert "kept serving snapshot" in caplog.text
+
+
+def test_records_are_read_only_for_the_server(corpus_copy, snapshots):
+    report = build(corpus_copy, snapshots)
+    snapshot = Snapshot(snapshots.folder(report.version))
+    with pytest.raises(sqlite3.OperationalError):
+        snapshot._db().execute("DELETE FROM articles")
+
+
+@pytest.mark.e2e
+def test_import_then_build_shows_a_new_article_on_a_live_server(corpus_copy, tmp_path):
+    snapshot_dir = tmp_path / "snapshots"
+    server = LiveServer(
+        env={"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(snapshot_dir)}
+    )
+    try:
+        server.wait_until_healthy()
+        assert requests.get(f"{server.url}/v1/articles", timeout=5).json()["total"] == 2
+        text = tmp_path / "depot.txt"
+        text.write_text(
+            "Riverside Transit Cooperative opened its first solar depot on Monday.\n", "utf-8"
+        )
+        env = {**os.environ, "ARTICLE_DATA_DIR": str(corpus_copy.root)}
+        imported = subprocess.run(
+            [CONSOLE_SCRIPT, "import", text, "--id", "solar-depot", "--corpus", corpus_copy.root],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert imported.returncode == 0, imported.stderr
+        built = subprocess.run(
+            [CONSOLE_SCRIPT, "build", corpus_copy.root, "--out", snapshot_dir],
+            capture_output=True,
+            text=True,
+        )
+        assert built.returncode == 0, built.stderr
+        assert "1 built, 2 copied unchanged" in built.stdout
+        # Each worker switches on its own within a second: within 5 s every answer is new.
+        statuses, found = [], []
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and found[-4:] != [True] * 4:
+            item = requests.get(f"{server.url}/v1/articles/solar-depot", timeout=5)
+            listed = requests.get(f"{server.url}/v1/articles?q=solar", timeout=5)
+            statuses += [item.status_code, listed.status_code]
+            found.append(
+                item.status_code == 200
+                and [a["id"] for a in listed.json()["items"]] == ["solar-depot"]
+            )
+            time.sleep(0.05)
+        assert found[-4:] == [True] * 4, statuses
+        assert set(statuses) <= {200, 404}  # never a failed request while it switches
+    finally:
+        server.stop()
