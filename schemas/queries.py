@@ -105,7 +105,10 @@ class ArticleQuerySchema(PageQuerySchema):
     facets = described(
         "Comma-separated: count the whole result (not just the page) by organization,"
         " kind (of the organizations named) or month (of publication); the top 20 of each",
-        DelimitedList(fields.String(validate=validate.OneOf(["organization", "kind", "month"]))),
+        DelimitedList(
+            fields.String(validate=validate.OneOf(["organization", "kind", "month"])),
+            validate=validate.Length(min=1),
+        ),
         example=["organization", "month"],
     )
 
@@ -157,7 +160,10 @@ class CorpusEventQuerySchema(EventQuerySchema):
     facets = described(
         "Comma-separated: count the whole result by organization, status or month; the top"
         " 20 of each. Events dated only to a year have no month.",
-        DelimitedList(fields.String(validate=validate.OneOf(["organization", "status", "month"]))),
+        DelimitedList(
+            fields.String(validate=validate.OneOf(["organization", "status", "month"])),
+            validate=validate.Length(min=1),
+        ),
         example=["status", "month"],
     )
 
