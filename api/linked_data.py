@@ -30,7 +30,6 @@ def news_article(article: Article, path: Path) -> dict[str, Any]:
                 "@id": path(*base, "sections", section.id),
                 "position": section.position,
                 "name": section.heading or "Lead",
-                "text": "\n\n".join(section.paragraphs),
             }
             for section in article.sections
         ],

@@ -16,8 +16,10 @@ from article_data_api.corpus.model import (
     ArticleOrganization,
     Event,
     Organization,
+    OrganizationArticle,
     Section,
 )
+from article_data_api.dumping import compile_dumper
 from article_data_api.encoding import encode
 from article_data_api.schemas.resources import (
     ArticleOrganizationSchema,
@@ -32,13 +34,14 @@ from article_data_api.schemas.resources import (
 API_PREFIX = "/v1"
 LINKS = "links"
 
-_article_summary = ArticleSummarySchema()
-_article = ArticleSchema()
-_section = SectionSchema()
-_article_organization = ArticleOrganizationSchema()
-_event = EventSchema()
-_organization = OrganizationSchema()
-_organization_article = OrganizationArticleSchema()
+# Each schema compiled once per process (api.dumping): the schemas define the shapes.
+_article_summary = compile_dumper(ArticleSummarySchema())
+_article = compile_dumper(ArticleSchema())
+_section = compile_dumper(SectionSchema())
+_article_organization = compile_dumper(ArticleOrganizationSchema())
+_event = compile_dumper(EventSchema())
+_organization = compile_dumper(OrganizationSchema())
+_organization_article = compile_dumper(OrganizationArticleSchema())
 
 
 def path(*parts: str) -> str:
@@ -57,16 +60,16 @@ def article_links(article_id: str) -> dict[str, str]:
 
 
 def article_summary(article: Article) -> dict[str, Any]:
-    return _article_summary.dump(article) | {LINKS: article_links(article.id)}
+    return _article_summary(article) | {LINKS: article_links(article.id)}
 
 
 def article(item: Article) -> dict[str, Any]:
-    return _article.dump(item) | {LINKS: article_links(item.id)}
+    return _article(item) | {LINKS: article_links(item.id)}
 
 
 def section(article_id: str, item: Section) -> dict[str, Any]:
     self_link = path("articles", article_id, "sections", item.id)
-    return _section.dump(item) | {LINKS: {"self": self_link}}
+    return _section(item) | {LINKS: {"self": self_link}}
 
 
 def article_organization(article_id: str, org: ArticleOrganization) -> dict[str, Any]:
@@ -74,12 +77,12 @@ def article_organization(article_id: str, org: ArticleOrganization) -> dict[str,
         "self": path("articles", article_id, "organizations", org.id),
         "index": path("organizations", org.id),
     }
-    return _article_organization.dump(org) | {LINKS: links}
+    return _article_organization(org) | {LINKS: links}
 
 
 def event(article_id: str, item: Event) -> dict[str, Any]:
     self_link = path("articles", article_id, "timeline", item.id)
-    return _event.dump(item) | {LINKS: {"self": self_link}}
+    return _event(item) | {LINKS: {"self": self_link}}
 
 
 def organization_article(item: Article, org: ArticleOrganization) -> dict[str, Any]:
@@ -88,14 +91,12 @@ def organization_article(item: Article, org: ArticleOrganization) -> dict[str, A
         "self": path("articles", item.id),
         "organization": path("articles", item.id, "organizations", org.id),
     }
-    return _organization_article.dump({"article": item, "mention_count": org.mention_count}) | {
-        LINKS: links
-    }
+    return _organization_article(OrganizationArticle(item, org.mention_count)) | {LINKS: links}
 
 
 def corpus_event(item: Article, event: Event) -> dict[str, Any]:
     """An event as the corpus-wide timeline lists it: with its article."""
-    dumped = _event.dump(event)
+    dumped = _event(event)
     dumped["article"] = {"id": item.id, "title": item.title, "sample": item.sample}
     links = {
         "self": path("articles", item.id, "timeline", event.id),
@@ -107,7 +108,7 @@ def corpus_event(item: Article, event: Event) -> dict[str, Any]:
 def organization(org: Organization, first_articles: Iterable[bytes]) -> dict[str, Any]:
     """An organization across the corpus: its counts and the articles that name it,
     newest first, already dumped by ``organization_article``."""
-    dumped = _organization.dump(org)
+    dumped = _organization(org)
     dumped["articles"] = [json.loads(entry) for entry in first_articles]
     links = {
         "self": path("organizations", org.id),

@@ -144,7 +144,7 @@ def test_old_snapshots_are_pruned_to_keep(corpus_copy, snapshots):
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
-        (lambda folder: (folder / "records.sqlite").write_bytes(b"x" * 100), "has 100 bytes"),
+        (lambda folder: (folder / "records" / "index.sqlite").write_bytes(b"x" * 100), "has 100 bytes"),
         (lambda folder: (folder / "manifest.json").unlink(), "no manifest.json"),
         (lambda folder: (folder / "manifest.json").write_text("{", "utf-8"), "unreadable"),
         (
@@ -226,7 +226,7 @@ def test_a_new_snapshot_that_cannot_be_opened_is_logged_and_the_old_one_kept(
     serving = store.current()
     corpus_copy.edit_annotations(lambda d: d.update(title="Broken"), SAMPLE_ID)
     report = build(corpus_copy, snapshots)
-    (snapshots.folder(report.version) / "records.sqlite").write_bytes(b"")
+    (snapshots.folder(report.version) / "records" / "index.sqlite").write_bytes(b"")
     now[0] += 1.5
     assert store.current() is serving
     assert "kept serving snapshot" in caplog.text
@@ -283,3 +283,22 @@ def test_import_then_build_shows_a_new_article_on_a_live_server(corpus_copy, tmp
         assert set(statuses) <= {200, 404}  # never a failed request while it switches
     finally:
         server.stop()
+
+
+def test_a_snapshot_made_by_other_code_is_rebuilt_when_its_corpus_is_at_hand(
+    corpus_copy, snapshots
+):
+    # A bug: a snapshot made before a change of representation kept being served, and
+    # the OpenAPI examples were taken from it.
+    report = build(corpus_copy, snapshots)
+    manifest = snapshots.folder(report.version) / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "code": "older"}))
+    config = {"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(snapshots.root)}
+    create_app(config)
+    assert snapshots.current_version() != report.version
+    # Named alone, a snapshot folder is served as it is, whoever made it.
+    rebuilt = snapshots.current_version()
+    manifest = snapshots.folder(rebuilt) / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "code": "older"}))
+    create_app({"SNAPSHOT_DIR": str(snapshots.root)})
+    assert snapshots.current_version() == rebuilt

@@ -7,7 +7,9 @@ every event's quote. Every problem found is reported with its file and field pat
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Iterable
@@ -25,12 +27,16 @@ from article_data_api.corpus.model import (
     TextSpan,
 )
 from article_data_api.corpus.text import ParsedSection, TextFormatError, parse_sections
+from article_data_api.dumping import NotPlain, compile_loader
 from article_data_api.schemas.annotations import AnnotationsSchema
 from article_data_api.schemas.fields import SLUG_ERROR, is_slug
 
 TEXT_FILE = "article.md"
 ANNOTATIONS_FILE = "annotations.json"
 _annotations_schema = AnnotationsSchema()
+# Valid annotations load through the compiled loader; anything it does not vouch for goes
+# through marshmallow itself, which gives the messages.
+_load_plain_annotations = compile_loader(_annotations_schema)
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,10 @@ def load_article(folder: Path, display_root: Path) -> Article:
         parsed = []
     try:
         raw = json.loads((folder / ANNOTATIONS_FILE).read_text(encoding="utf-8"))
-        data = _annotations_schema.load(raw)
+        try:
+            data = _load_plain_annotations(raw)
+        except NotPlain:
+            data = _annotations_schema.load(raw)
     except (OSError, UnicodeDecodeError) as error:
         raise CorpusError([*problems, Problem(shown(ANNOTATIONS_FILE), "", str(error))]) from error
     except json.JSONDecodeError as error:
@@ -198,28 +207,41 @@ def _find_mentions(
     sections: tuple[Section, ...], organizations: list[dict]
 ) -> dict[str, list[TextSpan]]:
     """Match every name and alias on word boundaries, leftmost and longest first, without
-    overlaps: the semantics of one alternation regex, without compiling one per article."""
+    overlaps: the semantics of one alternation regex, without compiling one per article.
+
+    The headings and paragraphs are searched as one text, joined by newlines (no name
+    spans a line, and a newline is a word boundary), then each match is located.
+    """
     owner = {org["name"]: org["id"] for org in organizations}
     owner |= {alias: org["id"] for org in organizations for alias in org["aliases"]}
+    places = [
+        (section.id, paragraph, text)
+        for section in sections
+        for paragraph, text in [
+            *([(None, section.heading)] if section.heading is not None else []),
+            *enumerate(section.paragraphs),
+        ]
+    ]
+    joined = "\n".join(text for _, _, text in places)
+    offsets = list(itertools.accumulate((len(text) + 1 for _, _, text in places), initial=0))
+    candidates = sorted(
+        (start, -len(form), form)
+        for form in owner
+        for start in _occurrences(joined, form)
+        if not (start and _WORD_CHAR.match(joined, start - 1))
+        and not _WORD_CHAR.match(joined, start + len(form))
+    )
     found: dict[str, list[TextSpan]] = {}
-    for section in sections:
-        texts = [(None, section.heading)] if section.heading is not None else []
-        texts += list(enumerate(section.paragraphs))
-        for paragraph, text in texts:
-            candidates = [
-                (start, -len(form), form)
-                for form in owner
-                for start in _occurrences(text, form)
-                if not (start and _WORD_CHAR.match(text, start - 1))
-                and not _WORD_CHAR.match(text, start + len(form))
-            ]
-            taken_until = 0
-            for start, negative_length, form in sorted(candidates):
-                if start >= taken_until:
-                    taken_until = start - negative_length
-                    found.setdefault(owner[form], []).append(
-                        TextSpan(section.id, paragraph, start, taken_until, form)
-                    )
+    taken_until = 0
+    for start, negative_length, form in candidates:
+        if start >= taken_until:
+            taken_until = start - negative_length
+            at = bisect.bisect_right(offsets, start) - 1
+            section_id, paragraph, _ = places[at]
+            local = start - offsets[at]
+            found.setdefault(owner[form], []).append(
+                TextSpan(section_id, paragraph, local, local + len(form), form)
+            )
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from article_data_api.schemas.fields import date_precision
@@ -50,7 +51,7 @@ class Section:
     heading: str | None
     paragraphs: tuple[str, ...]
 
-    @property
+    @cached_property  # read by the section, the article and its summary
     def word_count(self) -> int:
         return sum(len(p.split()) for p in self.paragraphs)
 
@@ -122,7 +123,7 @@ class Article:
         ]:
             object.__setattr__(self, name, {item.id: item for item in items})
 
-    @property
+    @cached_property  # read by the article and its summary
     def counts(self) -> Counts:
         return Counts(
             sections=len(self.sections),
@@ -163,4 +164,12 @@ class Organization:
     kind: str
     same_as: tuple[str, ...]
     article_count: int
+    mention_count: int
+
+
+@dataclass(frozen=True)
+class OrganizationArticle:
+    """An article as listed under an organization it names (OrganizationArticleSchema)."""
+
+    article: Article
     mention_count: int

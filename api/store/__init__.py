@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from flask import Flask, current_app, request
 
 from article_data_api.config import corpus_dir
-from article_data_api.store.build import Builder
+from article_data_api.store.build import Builder, code_fingerprint
 from article_data_api.store.layout import Manifest, SnapshotDir, SnapshotError
 from article_data_api.store.snapshot import Page, PageError, Snapshot
 
@@ -145,13 +145,17 @@ def ensure_published(config: Mapping[str, Any]) -> SnapshotDir:
     version = snapshots.current_version()
     if version is not None:
         try:
-            source = Manifest.read(snapshots.folder(version)).corpus
+            manifest = Manifest.read(snapshots.folder(version))
         except SnapshotError as error:
             if named_alone:
                 raise
             log.warning("rebuilding: %s", error)
         else:
-            if named_alone or source == str(corpus.resolve()):
+            # With its corpus at hand, a snapshot made by other code (whose validation or
+            # representations may differ) is rebuilt; named alone, it is served as it is.
+            if named_alone or (
+                manifest.corpus == str(corpus.resolve()) and manifest.code == code_fingerprint()
+            ):
                 return snapshots
     log.info("building a snapshot before serving", extra={"fields": {"corpus": str(corpus)}})
     Builder(corpus, snapshots).build()

@@ -1,10 +1,13 @@
 """``article-data-api build``: compile the corpus folder into a new snapshot and publish it.
 
 Every article is validated exactly as ``check`` validates it, then every resource is
-dumped once into SQLite and indexed in Tantivy. The build is incremental: an article whose
-files have the same content hash as in the current snapshot is copied, not validated or
-indexed again. It publishes atomically and only when every article is valid: a failed
-build leaves the current snapshot serving.
+dumped once into SQLite and indexed in Tantivy. Worker processes (one per core) each take
+whole shards: they validate and dump the shard's articles and write its SQLite file
+themselves, sending back only what the index and the search index need. The build is
+incremental: an article whose files have the same content hash as in the current
+snapshot is not validated or indexed again, and a shard with no changed article is a
+hard link to the current snapshot's file. It publishes atomically and only when every
+article is valid: a failed build leaves the current snapshot serving.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import tantivy
@@ -50,7 +53,6 @@ from article_data_api.store.keys import (
 )
 from article_data_api.store.layout import (
     FORMAT,
-    RECORDS,
     SEARCH,
     Manifest,
     SnapshotDir,
@@ -59,11 +61,15 @@ from article_data_api.store.layout import (
     files_of,
 )
 from article_data_api.store.records import (
-    SCHEMA,
-    ArticleRows,
-    EventRow,
-    OrganizationRow,
-    SectionRow,
+    INDEX_FILE,
+    INDEX_SCHEMA,
+    SHARD_SCHEMA,
+    SHARDS,
+    ArticleIndex,
+    EventIndex,
+    OrganizationInArticle,
+    shard_file,
+    shard_of,
 )
 
 log = logging.getLogger(__name__)
@@ -83,6 +89,21 @@ class Source:
     id: str
     folder: Path
     stat: str
+
+
+@dataclass
+class ShardTask:
+    """One shard's share of a build: its records file, the articles to (re)write in it
+    and the ids whose old records go."""
+
+    shard: int
+    path: Path
+    corpus: Path
+    changed: list[tuple[Source, str]] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+
+
+ShardResult = list[tuple[str, "ArticleIndex | list[Problem]"]]
 
 
 @dataclass(frozen=True)
@@ -137,80 +158,125 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def render(source: Source, corpus: Path, digest: str) -> ArticleRows | list[Problem]:
-    """Validate one article as ``check`` does and dump every resource it holds."""
-    try:
-        article = load_article(source.folder, corpus)
-    except CorpusError as error:
-        return error.problems
-    return rows_of(article, digest, source.stat)
+def _month(value: str | None) -> str | None:
+    """The month of a date known at least to the month, for the ``month`` facet."""
+    return value[:7] if value is not None and len(value) >= 7 else None
 
 
-def rows_of(article: Article, digest: str, stat: str) -> ArticleRows:
+def write_shard(task: ShardTask) -> ShardResult:
+    """Validate and dump a shard's changed articles into its records file (the old
+    records of replaced articles removed first); return what the index needs of each,
+    or its problems. Runs in a worker process."""
+    db = _connect_for_writing(task.path, None)  # made, or copied, by the build
+    for table in ("articles", "sections", "article_organizations", "events"):
+        column = "id" if table == "articles" else "article_id"
+        db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in task.replaced])
+    results: ShardResult = []
+    for source, digest in task.changed:
+        try:
+            article = load_article(source.folder, task.corpus)
+        except CorpusError as error:
+            results.append((source.id, error.problems))
+            continue
+        _write_article(db, article)
+        results.append((source.id, _index_of(article, digest, source.stat)))
+    db.commit()
+    db.close()
+    return results
+
+
+def _write_article(db: sqlite3.Connection, article: Article) -> None:
     path = representations.path
-    first_day, last_day = day_range(article.published.value if article.published else None)
-    texts = [article.title, [[s.id, s.heading, list(s.paragraphs)] for s in article.sections]]
-    return ArticleRows(
+    db.execute(
+        "INSERT INTO articles VALUES (?,?,?,?)",
+        (
+            article.id,
+            encode(representations.article_summary(article)),
+            encode(representations.article(article)),
+            encode(linked_data.news_article(article, path)),
+        ),
+    )
+    db.executemany(
+        "INSERT INTO sections VALUES (?,?,?,?)",
+        [
+            (article.id, s.position, s.id, encode(representations.section(article.id, s)))
+            for s in article.sections
+        ],
+    )
+    db.executemany(
+        "INSERT INTO article_organizations VALUES (?,?,?,?,?,?,?,?)",
+        [
+            (
+                article.id,
+                org.id,
+                org.name,
+                org.kind,
+                org.mention_count,
+                encode(representations.article_organization(article.id, org)),
+                encode(linked_data.standalone(linked_data.organization(org, path))),
+                encode(representations.organization_article(article, org)),
+            )
+            for org in article.organizations
+        ],
+    )
+    db.executemany(
+        "INSERT INTO events VALUES (?,?,?,?,?,?,?,?)",
+        [
+            (
+                article.id,
+                i,
+                event.id,
+                event.status,
+                json.dumps(list(event.organizations)),
+                encode(representations.event(article.id, event)),
+                encode(linked_data.standalone(linked_data.event(event, article.id, path))),
+                encode(representations.corpus_event(article, event)),
+            )
+            for i, event in enumerate(article.events)
+        ],
+    )
+
+
+def _index_of(article: Article, digest: str, stat: str) -> ArticleIndex:
+    published = article.published.value if article.published else None
+    first_day, last_day = day_range(published)
+    return ArticleIndex(
         id=article.id,
         content_hash=digest,
         source_stat=stat,
         first_day=first_day,
         last_day=last_day,
-        month=_month(article.published.value if article.published else None),
+        month=_month(published),
         sample=article.sample,
-        summary=encode(representations.article_summary(article)),
-        article=encode(representations.article(article)),
-        article_ld=encode(linked_data.news_article(article, path)),
-        texts=encode(texts),
+        sections=len(article.sections),
         title=article.title,
         headings=tuple(s.heading for s in article.sections if s.heading),
         paragraphs=tuple(p for s in article.sections for p in s.paragraphs),
-        sections=tuple(
-            SectionRow(s.position, s.id, encode(representations.section(article.id, s)))
-            for s in article.sections
-        ),
         organizations=tuple(
-            OrganizationRow(
-                position=i,
-                organization_id=org.id,
-                name=org.name,
-                kind=org.kind,
-                same_as=json.dumps(list(org.same_as)),
-                mention_count=org.mention_count,
-                body=encode(representations.article_organization(article.id, org)),
-                ld=encode(linked_data.standalone(linked_data.organization(org, path))),
-                entry=encode(representations.organization_article(article, org)),
+            OrganizationInArticle(
+                i, org.id, org.name, org.kind, json.dumps(list(org.same_as)), org.mention_count
             )
             for i, org in enumerate(article.organizations)
         ),
         events=tuple(
-            EventRow(
+            EventIndex(
                 position=i,
-                id=event.id,
-                status=event.status,
                 organizations=event.organizations,
+                status=event.status,
                 first_day=day_range(event.date.value)[0],
                 last_day=day_range(event.date.value)[1],
                 tie=tie_of(f"{article.id}/{event.id}"),
                 month=_month(event.date.value),
                 text=" ".join([event.title, event.description, event.evidence.text]),
-                body=encode(representations.event(article.id, event)),
-                ld=encode(linked_data.standalone(linked_data.event(event, article.id, path))),
-                corpus_body=encode(representations.corpus_event(article, event)),
             )
             for i, event in enumerate(article.events)
         ),
     )
 
 
-def _month(value: str | None) -> str | None:
-    """The month of a date known at least to the month, for the ``month`` facet."""
-    return value[:7] if value is not None and len(value) >= 7 else None
-
-
-def uses_of(source: Source, corpus: Path, digest: str) -> list[OrganizationUse] | list[Problem]:
-    """Validate one article as the build does (``render``'s signature), keeping only what
-    the cross-article rule needs: the organizations it names."""
+def uses_of(source: Source, corpus: Path) -> list[OrganizationUse] | list[Problem]:
+    """Validate one article as the build does, keeping only what the cross-article rule
+    needs: the organizations it names."""
     try:
         article = load_article(source.folder, corpus)
     except CorpusError as error:
@@ -222,14 +288,14 @@ def uses_of(source: Source, corpus: Path, digest: str) -> list[OrganizationUse] 
 
 
 def validate_corpus(corpus: Path, workers: int | None = None) -> int:
-    """Validate every article, with both cores, exactly as a full build does; return the
+    """Validate every article, with every core, exactly as a full build does; return the
     number of articles, or raise CorpusError listing every problem."""
     sources = scan(corpus)
     uses: list[OrganizationUse] = []
     problems: list[Problem] = []
     count = workers or len(os.sched_getaffinity(0))
-    with _Renderer(corpus, count if len(sources) >= POOL_THRESHOLD else 1, uses_of) as run:
-        for result in run([(source, "") for source in sources]):
+    with _Pool(count if len(sources) >= POOL_THRESHOLD else 1) as pool:
+        for result in pool.map(uses_of, sources, [corpus] * len(sources), chunksize=64):
             if result and isinstance(result[0], Problem):
                 problems += result
             else:
@@ -288,88 +354,90 @@ class Builder:
         except SnapshotError as error:
             log.warning("building in full: the current snapshot is unusable: %s", error)
             return None
-        with sqlite3.connect(f"file:{folder / RECORDS}?mode=ro", uri=True) as db:
-            meta = dict(db.execute("SELECT key, value FROM meta"))
-        if meta.get("code") != self.code or meta.get("corpus") != str(self.corpus.resolve()):
+        if manifest.code != self.code or manifest.corpus != str(self.corpus.resolve()):
             return None
         return folder
 
     def _build_into(
         self, folder: Path, sources: list[Source], previous: Path | None, started: float
     ) -> BuildReport:
-        db = self._records(folder, previous)
-        known = dict(
-            (row[0], (row[1], row[2]))
-            for row in db.execute("SELECT id, content_hash, source_stat FROM articles")
-        )
-        changed: list[tuple[Source, str]] = []
+        (folder / "records").mkdir()
+        index = self._index(folder, previous)
+        known = {
+            row[0]: (row[1], row[2])
+            for row in index.execute("SELECT id, content_hash, source_stat FROM articles")
+        }
+        tasks = {
+            shard: ShardTask(shard, folder / shard_file(shard), self.corpus)
+            for shard in range(SHARDS)
+        }
+        changed = 0
         for source in sources:
             old = known.get(source.id)
             digest = old[0] if old and old[1] == source.stat else content_hash(source.folder)
             if old is None or old[0] != digest:
-                changed.append((source, digest))
-            elif old[1] != source.stat:  # touched, same content: remember the new stat
-                db.execute("UPDATE articles SET source_stat=? WHERE id=?", (source.stat, source.id))
-        listed = {source.id for source in sources}
-        removed = sorted(set(known) - listed)
+                task = tasks[shard_of(source.id)]
+                task.changed.append((source, digest))
+                changed += 1
+                if old is not None:
+                    task.replaced.append(source.id)
+        removed = sorted(set(known) - {source.id for source in sources})
+        for article_id in removed:
+            tasks[shard_of(article_id)].replaced.append(article_id)
         if previous is not None and not changed and not removed:
-            db.close()
+            index.close()
             return BuildReport(
-                version=previous.name,
-                folder=previous,
-                articles=len(sources),
-                changed=0,
-                copied=len(sources),
-                removed=0,
-                seconds=round(time.monotonic() - started, 3),
+                previous.name,
+                previous,
+                len(sources),
+                0,
+                len(sources),
+                0,
+                round(time.monotonic() - started, 3),
                 published=False,
             )
-        replaced = removed + [source.id for source, _ in changed if source.id in known]
+        touched_tasks = [t for t in tasks.values() if t.changed or t.replaced]
+        self._prepare_shards(folder, previous, touched_tasks)
         articles_index, events_index = self._indexes(folder, previous)
-        problems: list[Problem] = []
-        touched = self._organizations_of(db, replaced)
-        with self._renderer(len(changed)) as render_all:
-            article_writer = articles_index.writer(INDEX_HEAP_BYTES, 1)
-            event_writer = events_index.writer(INDEX_HEAP_BYTES // 2, 1)
-            for article_id in replaced:
-                article_writer.delete_documents_by_term("id", article_id)
-                event_writer.delete_documents_by_term("article", article_id)
-            self._delete(db, replaced)
-            for result in render_all(changed):
+        article_writer = articles_index.writer(INDEX_HEAP_BYTES, 1)
+        event_writer = events_index.writer(INDEX_HEAP_BYTES // 2, 1)
+        replaced = [article_id for task in touched_tasks for article_id in task.replaced]
+        touched_organizations = self._forget(index, replaced, article_writer, event_writer)
+        problems: dict[str, list[Problem]] = {}
+        for results in self._run(touched_tasks, changed):
+            for article_id, result in results:
                 if isinstance(result, list):
-                    problems += result
-                    continue
-                touched.update(org.organization_id for org in result.organizations)
-                if not problems:  # once one article fails, the rest are only validated
-                    self._insert(db, result, article_writer, event_writer)
-        problems += self._disagreements(db, touched)
-        if problems:
+                    problems[article_id] = result
+                elif not problems:  # once one article fails, the rest are only validated
+                    touched_organizations.update(o.organization_id for o in result.organizations)
+                    self._insert(index, result, article_writer, event_writer)
+        found = [p for article_id in sorted(problems) for p in problems[article_id]]
+        if not found:
+            found = self._disagreements(index, touched_organizations)
+        if found:
             article_writer.rollback()
             event_writer.rollback()
-            raise CorpusError(problems)
-        self._organizations(db, touched)
+            index.close()
+            raise CorpusError(found)
+        self._organizations(folder, index, touched_organizations)
         for writer in (article_writer, event_writer):
             writer.commit()
             writer.garbage_collect_files()
             writer.wait_merging_threads()
-        counts = self._counts(db)
-        version = self._version(db)
-        db.executemany(
+        counts = self._counts(index)
+        version = self._version(index)
+        index.executemany(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-            [
-                ("version", version),
-                ("code", self.code),
-                ("corpus", str(self.corpus.resolve())),
-                ("counts", json.dumps(counts)),
-            ],
+            [("version", version), ("counts", json.dumps(counts))],
         )
-        db.commit()
-        db.execute("PRAGMA optimize")
-        db.close()
+        index.commit()
+        index.execute("PRAGMA optimize")
+        index.close()
         manifest = Manifest(
             format=FORMAT,
             version=version,
             corpus=str(self.corpus.resolve()),
+            code=self.code,
             built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             counts=counts,
             files=files_of(folder),
@@ -380,32 +448,37 @@ class Builder:
             version=version,
             folder=final,
             articles=counts["articles"],
-            changed=len(changed),
-            copied=len(sources) - len(changed),
+            changed=changed,
+            copied=len(sources) - changed,
             removed=len(removed),
             seconds=round(time.monotonic() - started, 3),
         )
 
-    def _records(self, folder: Path, previous: Path | None) -> sqlite3.Connection:
-        path = folder / RECORDS
+    def _index(self, folder: Path, previous: Path | None) -> sqlite3.Connection:
+        path = folder / INDEX_FILE
         if previous is not None:
-            shutil.copyfile(previous / RECORDS, path)
-        db = sqlite3.connect(path, isolation_level=None)
-        # Durability comes from publishing: the file is synced before it is published.
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute("PRAGMA cache_size = -65536")
-        if previous is None:
-            db.executescript(SCHEMA)
-        db.execute("BEGIN")
-        return db
+            shutil.copyfile(previous / INDEX_FILE, path)
+        return _connect_for_writing(path, None if previous else INDEX_SCHEMA)
+
+    def _prepare_shards(
+        self, folder: Path, previous: Path | None, touched: list[ShardTask]
+    ) -> None:
+        """Shards that change are copied (or made); the others are the previous
+        snapshot's files, hard-linked."""
+        touched_shards = {task.shard for task in touched}
+        for shard in range(SHARDS):
+            target = folder / shard_file(shard)
+            if previous is None:
+                _connect_for_writing(target, SHARD_SCHEMA).close()
+            elif shard in touched_shards:
+                shutil.copyfile(previous / shard_file(shard), target)
+            else:
+                _link_or_copy(previous / shard_file(shard), target)
 
     def _indexes(self, folder: Path, previous: Path | None) -> tuple[tantivy.Index, tantivy.Index]:
         made = []
-        for name, schema in (
-            ("articles", search.articles_schema()),
-            ("events", search.events_schema()),
-        ):
+        schemas = (("articles", search.articles_schema()), ("events", search.events_schema()))
+        for name, schema in schemas:
             target = folder / SEARCH / name
             target.mkdir(parents=True)
             if previous is not None:
@@ -417,113 +490,118 @@ class Builder:
             made.append(tantivy.Index(schema, str(target), reuse=previous is not None))
         return made[0], made[1]
 
-    def _renderer(self, changed: int) -> _Renderer:
-        return _Renderer(self.corpus, self.workers if changed >= POOL_THRESHOLD else 1)
+    def _run(self, tasks: list[ShardTask], changed: int) -> Iterator[ShardResult]:
+        """Each shard's results, in shard order: in worker processes when there are many
+        changed articles (both cores), in this process when there are few."""
+        workers = self.workers if changed >= POOL_THRESHOLD else 1
+        with _Pool(workers) as pool:
+            yield from pool.map(write_shard, tasks)
 
-    def _delete(self, db: sqlite3.Connection, article_ids: list[str]) -> None:
-        for table, column in (
-            ("articles", "id"),
-            ("sections", "article_id"),
-            ("article_organizations", "article_id"),
-            ("events", "article_id"),
-        ):
-            db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in article_ids])
+    @staticmethod
+    def _forget(
+        index: sqlite3.Connection,
+        article_ids: list[str],
+        article_writer: tantivy.IndexWriter,
+        event_writer: tantivy.IndexWriter,
+    ) -> set[str]:
+        """Remove replaced articles from the index and the search index; return the
+        organizations they named."""
+        touched: set[str] = set()
+        for article_id in article_ids:
+            touched.update(
+                row[0]
+                for row in index.execute(
+                    "SELECT organization_id FROM article_organizations WHERE article_id = ?",
+                    (article_id,),
+                )
+            )
+            for table in ("articles", "article_organizations", "events"):
+                column = "id" if table == "articles" else "article_id"
+                index.execute(f"DELETE FROM {table} WHERE {column} = ?", (article_id,))
+            article_writer.delete_documents_by_term("id", article_id)
+            event_writer.delete_documents_by_term("article", article_id)
+        return touched
 
     def _insert(
         self,
-        db: sqlite3.Connection,
-        rows: ArticleRows,
+        index: sqlite3.Connection,
+        article: ArticleIndex,
         article_writer: tantivy.IndexWriter,
         event_writer: tantivy.IndexWriter,
     ) -> None:
         newest, oldest = _insert_keyed(
-            db,
-            "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows.first_day,
-            tie_of(rows.id),
-            lambda tie, descending, ascending: (
-                rows.id,
-                rows.content_hash,
-                rows.source_stat,
-                rows.first_day,
-                rows.last_day,
-                tie,
+            index,
+            "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)",
+            article.first_day,
+            tie_of(article.id),
+            lambda descending, ascending: (
+                article.id,
+                article.content_hash,
+                article.source_stat,
+                article.first_day,
+                article.last_day,
                 descending,
                 ascending,
-                int(rows.sample),
-                rows.summary,
-                rows.article,
-                rows.article_ld,
-                rows.texts,
+                int(article.sample),
+                article.sections,
+                sum(org.mention_count for org in article.organizations),
             ),
         )
-        db.executemany(
-            "INSERT INTO sections VALUES (?,?,?,?)",
-            [(rows.id, s.position, s.id, s.body) for s in rows.sections],
-        )
-        db.executemany(
-            "INSERT INTO article_organizations VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        index.executemany(
+            "INSERT INTO article_organizations VALUES (?,?,?,?,?,?,?,?)",
             [
                 (
-                    rows.id,
                     o.organization_id,
+                    newest,
+                    article.id,
                     o.position,
                     o.name,
                     o.kind,
                     o.same_as,
                     o.mention_count,
-                    newest,
-                    o.body,
-                    o.ld,
-                    o.entry,
                 )
-                for o in rows.organizations
+                for o in article.organizations
             ],
         )
         document = tantivy.Document()
-        document.add_text("id", rows.id)
-        document.add_text("title", rows.title)
-        for heading in rows.headings:
+        document.add_text("id", article.id)
+        document.add_text("title", article.title)
+        for heading in article.headings:
             document.add_text("headings", heading)
-        for paragraph in rows.paragraphs:
+        for paragraph in article.paragraphs:
             document.add_text("body", paragraph)
-        for org in rows.organizations:
+        for org in article.organizations:
             document.add_text("organization", org.organization_id)
-        for kind in sorted({org.kind for org in rows.organizations}):
+        for kind in sorted({org.kind for org in article.organizations}):
             document.add_text("kind", kind)
-        if rows.month:
-            document.add_text("month", rows.month)
-        document.add_unsigned("sample", int(rows.sample))
-        if rows.first_day is not None:
-            document.add_unsigned("first_day", rows.first_day)
-            document.add_unsigned("last_day", rows.last_day)
+        if article.month:
+            document.add_text("month", article.month)
+        document.add_unsigned("sample", int(article.sample))
+        if article.first_day is not None:
+            document.add_unsigned("first_day", article.first_day)
+            document.add_unsigned("last_day", article.last_day)
         document.add_unsigned("newest_key", newest)
         document.add_unsigned("oldest_key", oldest)
         article_writer.add_document(document)
-        for event in rows.events:
-            self._insert_event(db, rows.id, event, event_writer)
+        for event in article.events:
+            self._insert_event(index, article.id, event, event_writer)
 
+    @staticmethod
     def _insert_event(
-        self, db: sqlite3.Connection, article_id: str, event: EventRow, writer: tantivy.IndexWriter
+        index: sqlite3.Connection, article_id: str, event: EventIndex, writer: tantivy.IndexWriter
     ) -> None:
         down, up = _insert_keyed(
-            db,
-            "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            index,
+            "INSERT INTO events VALUES (?,?,?,?,?,?)",
             event.first_day,
             event.tie,
-            lambda tie, descending, ascending: (
-                article_id,
-                event.position,
-                event.id,
-                event.status,
-                json.dumps(list(event.organizations)),
-                event.first_day,
-                event.last_day,
+            lambda descending, ascending: (
                 ascending,
                 descending,
-                event.body,
-                event.ld,
-                event.corpus_body,
+                article_id,
+                event.position,
+                event.first_day,
+                event.last_day,
             ),
         )
         document = tantivy.Document()
@@ -541,26 +619,24 @@ class Builder:
         document.add_unsigned("descending_key", down)
         writer.add_document(document)
 
-    @staticmethod
-    def _organizations_of(db: sqlite3.Connection, article_ids: list[str]) -> set[str]:
-        found: set[str] = set()
-        for article_id in article_ids:
-            found.update(
-                row[0]
-                for row in db.execute(
-                    "SELECT organization_id FROM article_organizations WHERE article_id = ?",
-                    (article_id,),
-                )
-            )
-        return found
-
-    def _disagreements(self, db: sqlite3.Connection, touched: set[str]) -> list[Problem]:
+    def _disagreements(self, index: sqlite3.Connection, touched: set[str]) -> list[Problem]:
         """The cross-article rule, over every article that names a touched organization
-        (all of them in a full build): the same check, and messages, as ``check``."""
+        (all of them in a full build): the same check, and messages, as ``check``. SQL
+        finds the organizations whose names or kinds differ; only theirs are compared."""
+        _temporary_ids(index, touched)
+        differing = [
+            row[0]
+            for row in index.execute(
+                "SELECT organization_id FROM article_organizations"
+                " WHERE organization_id IN (SELECT id FROM touched)"
+                " GROUP BY organization_id"
+                " HAVING COUNT(DISTINCT name) > 1 OR COUNT(DISTINCT kind) > 1"
+            )
+        ]
         uses = [
             OrganizationUse(*row)
-            for org_id in sorted(touched)
-            for row in db.execute(
+            for org_id in differing
+            for row in index.execute(
                 "SELECT article_id, position, organization_id, name, kind"
                 " FROM article_organizations WHERE organization_id = ?",
                 (org_id,),
@@ -568,29 +644,41 @@ class Builder:
         ]
         return organization_disagreements(uses, self.corpus)
 
-    def _organizations(self, db: sqlite3.Connection, touched: set[str]) -> None:
-        """Recompute each touched organization across the corpus."""
-        for org_id in sorted(touched):
-            uses = db.execute(
-                "SELECT name, kind, same_as, mention_count, entry FROM article_organizations"
-                " WHERE organization_id = ? ORDER BY newest_key DESC",
-                (org_id,),
+    def _organizations(self, folder: Path, index: sqlite3.Connection, touched: set[str]) -> None:
+        """Recompute each touched organization across the corpus: its counts in one pass,
+        then the few newest articles of each, whose entries the shards hold."""
+        _temporary_ids(index, touched)
+        index.execute("DELETE FROM organizations WHERE id IN (SELECT id FROM touched)")
+        totals = index.execute(
+            "SELECT organization_id, COUNT(*), SUM(mention_count) FROM article_organizations"
+            " WHERE organization_id IN (SELECT id FROM touched) GROUP BY organization_id"
+        ).fetchall()
+        same_as: dict[str, dict[str, None]] = {}
+        for org_id, urls in index.execute(
+            "SELECT organization_id, same_as FROM article_organizations"
+            " WHERE same_as != '[]' AND organization_id IN (SELECT id FROM touched)"
+            " ORDER BY organization_id, newest_key DESC"
+        ):
+            same_as.setdefault(org_id, {}).update(dict.fromkeys(json.loads(urls)))
+        shards = _ShardReader(folder)
+        for org_id, article_count, mention_count in totals:
+            newest = index.execute(
+                "SELECT name, kind, article_id FROM article_organizations"
+                " WHERE organization_id = ? ORDER BY newest_key DESC LIMIT ?",
+                (org_id, FIRST_ARTICLES),
             ).fetchall()
-            db.execute("DELETE FROM organizations WHERE id = ?", (org_id,))
-            if not uses:
-                continue
-            same_as = list(dict.fromkeys(url for use in uses for url in json.loads(use[2])))
             org = Organization(
                 id=org_id,
-                name=uses[0][0],
-                kind=uses[0][1],
-                same_as=tuple(same_as),
-                article_count=len(uses),
-                mention_count=sum(use[3] for use in uses),
+                name=newest[0][0],
+                kind=newest[0][1],
+                same_as=tuple(same_as.get(org_id, ())),
+                article_count=article_count,
+                mention_count=mention_count,
             )
-            body = representations.organization(org, [use[4] for use in uses[:FIRST_ARTICLES]])
+            entries = [shards.entry(article_id, org_id) for _, _, article_id in newest]
+            body = representations.organization(org, entries)
             ld = linked_data.standalone(linked_data.organization(org, representations.path))
-            db.execute(
+            index.execute(
                 "INSERT INTO organizations VALUES (?,?,?,?,?,?,?,?)",
                 (
                     org.id,
@@ -603,59 +691,92 @@ class Builder:
                     encode(ld),
                 ),
             )
+        shards.close()
 
     @staticmethod
-    def _counts(db: sqlite3.Connection) -> dict[str, int]:
-        def count(sql: str) -> int:
-            return db.execute(sql).fetchone()[0] or 0
-
+    def _counts(index: sqlite3.Connection) -> dict[str, int]:
+        articles, sections, mentions = index.execute(
+            "SELECT COUNT(*), SUM(sections), SUM(mentions) FROM articles"
+        ).fetchone()
         return {
-            "articles": count("SELECT COUNT(*) FROM articles"),
-            "sections": count("SELECT COUNT(*) FROM sections"),
-            "organizations": count("SELECT COUNT(*) FROM organizations"),
-            "mentions": count("SELECT SUM(mention_count) FROM article_organizations"),
-            "events": count("SELECT COUNT(*) FROM events"),
+            "articles": articles,
+            "sections": sections or 0,
+            "organizations": index.execute("SELECT COUNT(*) FROM organizations").fetchone()[0],
+            "mentions": mentions or 0,
+            "events": index.execute("SELECT COUNT(*) FROM events").fetchone()[0],
         }
 
     @staticmethod
-    def _version(db: sqlite3.Connection) -> str:
+    def _version(index: sqlite3.Connection) -> str:
         """When it was built, then a hash of what it holds: sortable and unique."""
         digest = hashlib.sha256()
-        for (article_hash,) in db.execute("SELECT content_hash FROM articles ORDER BY id"):
+        for (article_hash,) in index.execute("SELECT content_hash FROM articles ORDER BY id"):
             digest.update(article_hash.encode())
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         return f"{stamp}-{digest.hexdigest()[:12]}"
 
 
-class _Renderer:
-    """Validates and dumps the changed articles, in order: in worker processes when there
-    are many (both cores), in this process when there are few."""
+class _ShardReader:
+    """Read access to a build's shards, opened as needed."""
 
-    def __init__(self, corpus: Path, workers: int, work: Callable = render) -> None:
-        self.corpus = corpus
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.open: dict[int, sqlite3.Connection] = {}
+
+    def entry(self, article_id: str, organization_id: str) -> bytes:
+        shard = shard_of(article_id)
+        if shard not in self.open:
+            self.open[shard] = sqlite3.connect(self.folder / shard_file(shard))
+        return (
+            self.open[shard]
+            .execute(
+                "SELECT entry FROM article_organizations"
+                " WHERE article_id = ? AND organization_id = ?",
+                (article_id, organization_id),
+            )
+            .fetchone()[0]
+        )
+
+    def close(self) -> None:
+        for db in self.open.values():
+            db.close()
+
+
+class _Pool:
+    """Worker processes for the changed shards or articles, or this process alone."""
+
+    def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.work = work
-        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self.executor: concurrent.futures.ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> Callable[[list[tuple[Source, str]]], Iterator]:
+    def __enter__(self) -> _Pool:
         if self.workers > 1:
             # forkserver: the Tantivy writers run threads, which a plain fork would copy.
-            self.pool = concurrent.futures.ProcessPoolExecutor(
+            self.executor = concurrent.futures.ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("forkserver")
             )
-        return self.render_all
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+        if self.executor is not None:
+            self.executor.shutdown(cancel_futures=True)
 
-    def render_all(self, changed: list[tuple[Source, str]]) -> Iterator:
-        sources = [source for source, _ in changed]
-        corpora = [self.corpus] * len(changed)
-        digests = [digest for _, digest in changed]
-        if self.pool is None:
-            return map(self.work, sources, corpora, digests)
-        return self.pool.map(self.work, sources, corpora, digests, chunksize=32)
+    def map(self, work: Callable, *arguments: Iterable, chunksize: int = 1) -> Iterator:
+        if self.executor is None:
+            return map(work, *arguments)
+        return self.executor.map(work, *arguments, chunksize=chunksize)
+
+
+def _connect_for_writing(path: Path, schema: str | None) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None)
+    # Durability comes from publishing: every file is synced before it is published.
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA cache_size = -65536")
+    if schema is not None:
+        db.executescript(schema)
+    db.execute("BEGIN")
+    return db
 
 
 def _insert_keyed(
@@ -663,7 +784,7 @@ def _insert_keyed(
     sql: str,
     first_day: int | None,
     tie: int,
-    row: Callable[[int, int, int], tuple],
+    row: Callable[[int, int], tuple],
 ) -> tuple[int, int]:
     """Insert the row made for the sort keys of ``first_day`` and ``tie``; return its
     (descending, ascending) keys. Keys are unique: when two items of the same day have
@@ -671,12 +792,19 @@ def _insert_keyed(
     while True:
         descending, ascending = descending_key(first_day, tie), ascending_key(first_day, tie)
         try:
-            db.execute(sql, row(tie, descending, ascending))
+            db.execute(sql, row(descending, ascending))
             return descending, ascending
         except sqlite3.IntegrityError as error:
             if "_key" not in str(error):  # only a sort key may collide
                 raise
             tie = (tie + 1) & TIE_MASK
+
+
+def _temporary_ids(db: sqlite3.Connection, ids: set[str]) -> None:
+    """The table ``touched``, holding ``ids``, for queries over many organizations."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS touched (id TEXT PRIMARY KEY)")
+    db.execute("DELETE FROM touched")
+    db.executemany("INSERT INTO touched VALUES (?)", [(i,) for i in ids])
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -5,7 +5,8 @@
       .build.lock              held (flock) by the one build that may run
       versions/<version>/      one immutable snapshot:
         manifest.json          format, version, corpus, counts, and the size of each file
-        records.sqlite         every resource's JSON, and what lists and filters need
+        records/index.sqlite   what lists, sort keys, filters and organizations need
+        records/shard-*.sqlite every resource's JSON, by article (api/store/records.py)
         search/articles/       the Tantivy index of articles
         search/events/         the Tantivy index of events
       versions/.building-*     a build in progress (removed when it fails)
@@ -32,7 +33,6 @@ LOCK = ".build.lock"
 VERSIONS = "versions"
 BUILDING_PREFIX = ".building-"
 MANIFEST = "manifest.json"
-RECORDS = "records.sqlite"
 SEARCH = "search"
 
 
@@ -49,6 +49,7 @@ class Manifest:
     format: int
     version: str
     corpus: str
+    code: str
     built_at: str
     counts: dict[str, int]
     files: dict[str, int]

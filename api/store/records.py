@@ -1,10 +1,34 @@
-"""The SQLite half of a snapshot: the tables, and one article's rows as the build makes them."""
+"""The SQLite half of a snapshot: a small index of the whole corpus, and the articles'
+own records spread over shards by a hash of their id.
+
+Each article's resources (its JSON and JSON-LD) live in one shard. A build writes the
+shards in parallel, one worker per shard, and an incremental build copies only the
+shards its changed articles fall in: the others are hard links to the previous
+snapshot's files, which never change. The index holds what lists, sort keys, filters
+and the organization index need across articles; it stays small, so copying it is
+cheap too.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
-SCHEMA = """
+SHARDS = 128
+INDEX_FILE = "records/index.sqlite"
+
+
+def shard_of(article_id: str) -> int:
+    """The shard that holds an article's records."""
+    return int.from_bytes(hashlib.blake2b(article_id.encode(), digest_size=4).digest()) % SHARDS
+
+
+def shard_file(shard: int) -> str:
+    return f"records/shard-{shard:03d}.sqlite"
+
+
+# Tables of large JSON values keep their rowid: WITHOUT ROWID suits small rows only.
+INDEX_SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE articles (
     id TEXT PRIMARY KEY,
@@ -12,54 +36,33 @@ CREATE TABLE articles (
     source_stat TEXT NOT NULL,
     first_day INTEGER,
     last_day INTEGER,
-    tie INTEGER NOT NULL,
     newest_key INTEGER NOT NULL UNIQUE,
     oldest_key INTEGER NOT NULL UNIQUE,
     sample INTEGER NOT NULL,
-    summary BLOB NOT NULL,
-    article BLOB NOT NULL,
-    article_ld BLOB NOT NULL,
-    texts BLOB NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE sections (
-    article_id TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    id TEXT NOT NULL,
-    body BLOB NOT NULL,
-    PRIMARY KEY (article_id, position)
+    sections INTEGER NOT NULL,
+    mentions INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE article_organizations (
-    article_id TEXT NOT NULL,
     organization_id TEXT NOT NULL,
+    newest_key INTEGER NOT NULL,
+    article_id TEXT NOT NULL,
     position INTEGER NOT NULL,
     name TEXT NOT NULL,
     kind TEXT NOT NULL,
     same_as TEXT NOT NULL,
     mention_count INTEGER NOT NULL,
-    newest_key INTEGER NOT NULL,
-    body BLOB NOT NULL,
-    ld BLOB NOT NULL,
-    entry BLOB NOT NULL,
-    PRIMARY KEY (article_id, organization_id)
+    PRIMARY KEY (organization_id, newest_key)
 ) WITHOUT ROWID;
-CREATE INDEX article_organizations_newest
-    ON article_organizations (organization_id, newest_key DESC);
+CREATE INDEX article_organizations_by_article ON article_organizations (article_id);
 CREATE TABLE events (
+    ascending_key INTEGER PRIMARY KEY,
+    descending_key INTEGER NOT NULL UNIQUE,
     article_id TEXT NOT NULL,
     position INTEGER NOT NULL,
-    id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    organizations TEXT NOT NULL,
     first_day INTEGER,
-    last_day INTEGER,
-    ascending_key INTEGER NOT NULL UNIQUE,
-    descending_key INTEGER NOT NULL UNIQUE,
-    body BLOB NOT NULL,
-    ld BLOB NOT NULL,
-    corpus_body BLOB NOT NULL,
-    PRIMARY KEY (article_id, position)
-) WITHOUT ROWID;
-CREATE UNIQUE INDEX events_by_id ON events (article_id, id);
+    last_day INTEGER
+);
+CREATE INDEX events_by_article ON events (article_id);
 CREATE TABLE organizations (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -69,53 +72,83 @@ CREATE TABLE organizations (
     mention_count INTEGER NOT NULL,
     body BLOB NOT NULL,
     ld BLOB NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX organizations_by_kind ON organizations (kind, id);
 CREATE INDEX organizations_by_name ON organizations (name_key, id);
 CREATE INDEX organizations_by_articles ON organizations (-article_count, id);
 CREATE INDEX organizations_by_mentions ON organizations (-mention_count, id);
 """
 
+SHARD_SCHEMA = """
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,
+    summary BLOB NOT NULL,
+    article BLOB NOT NULL,
+    article_ld BLOB NOT NULL
+);
+CREATE TABLE sections (
+    article_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (article_id, position)
+);
+CREATE TABLE article_organizations (
+    article_id TEXT NOT NULL,
+    organization_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    mention_count INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    ld BLOB NOT NULL,
+    entry BLOB NOT NULL,
+    PRIMARY KEY (article_id, organization_id)
+);
+CREATE TABLE events (
+    article_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    organizations TEXT NOT NULL,
+    body BLOB NOT NULL,
+    ld BLOB NOT NULL,
+    corpus_body BLOB NOT NULL,
+    PRIMARY KEY (article_id, position)
+);
+CREATE UNIQUE INDEX events_by_id ON events (article_id, id);
+"""
+
 
 @dataclass(frozen=True)
-class SectionRow:
+class EventIndex:
+    """What the index and the search index keep of an event."""
+
     position: int
-    id: str
-    body: bytes
+    organizations: tuple[str, ...]
+    status: str
+    first_day: int | None
+    last_day: int | None
+    tie: int
+    month: str | None
+    text: str
 
 
 @dataclass(frozen=True)
-class OrganizationRow:
+class OrganizationInArticle:
+    """An organization as ``organizations[position]`` of an article, for the index."""
+
     position: int
     organization_id: str
     name: str
     kind: str
     same_as: str
     mention_count: int
-    body: bytes
-    ld: bytes
-    entry: bytes
 
 
 @dataclass(frozen=True)
-class EventRow:
-    position: int
-    id: str
-    status: str
-    organizations: tuple[str, ...]
-    first_day: int | None
-    last_day: int | None
-    tie: int
-    month: str | None
-    text: str
-    body: bytes
-    ld: bytes
-    corpus_body: bytes
-
-
-@dataclass(frozen=True)
-class ArticleRows:
-    """Everything a snapshot holds about one article, made once by the build."""
+class ArticleIndex:
+    """What a worker sends back of an article it wrote into its shard: what the index and
+    the search index need, and no JSON."""
 
     id: str
     content_hash: str
@@ -124,13 +157,9 @@ class ArticleRows:
     last_day: int | None
     month: str | None
     sample: bool
-    summary: bytes
-    article: bytes
-    article_ld: bytes
-    texts: bytes
+    sections: int
     title: str
     headings: tuple[str, ...]
     paragraphs: tuple[str, ...]
-    sections: tuple[SectionRow, ...]
-    organizations: tuple[OrganizationRow, ...]
-    events: tuple[EventRow, ...]
+    organizations: tuple[OrganizationInArticle, ...]
+    events: tuple[EventIndex, ...]

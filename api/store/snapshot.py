@@ -22,7 +22,8 @@ from article_data_api.encoding import encode
 from article_data_api.negotiation import LD_JSON
 from article_data_api.store import search
 from article_data_api.store.keys import Cursor, CursorError, day_range
-from article_data_api.store.layout import RECORDS, SEARCH, Manifest, SnapshotError, check_files
+from article_data_api.store.layout import SEARCH, Manifest, SnapshotError, check_files
+from article_data_api.store.records import INDEX_FILE, shard_file, shard_of
 
 # Relevance order is paged by offset (scores are not keys), as deep as this.
 MAX_RELEVANCE_DEPTH = 10_000
@@ -168,23 +169,42 @@ class Snapshot:
         self._local = threading.local()
         self._db()  # fail now, not on the first request, if SQLite cannot open it
 
+    def _connect(self, name: str, probe: str) -> sqlite3.Connection:
+        """A read-only connection to one of the records files: immutable, so SQLite takes
+        no locks, and memory-mapped, so the OS page cache serves every worker."""
+        uri = f"file:{self.folder / name}?mode=ro&immutable=1"
+        try:
+            db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            db.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+            db.execute("PRAGMA mmap_size = 268435456")
+            db.execute(probe).fetchone()
+        except sqlite3.DatabaseError as error:
+            raise SnapshotError(f"{self.folder / name}: unreadable: {error}") from error
+        return db
+
     def _db(self) -> sqlite3.Connection:
-        """This thread's connection: read-only, and immutable (no locks to take)."""
+        """This thread's connection to the index."""
         db = getattr(self._local, "db", None)
         if db is None:
-            uri = f"file:{self.folder / RECORDS}?mode=ro&immutable=1"
-            try:
-                db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-                db.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-                db.execute("PRAGMA mmap_size = 1073741824")
-                db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-            except sqlite3.DatabaseError as error:
-                raise SnapshotError(f"{self.folder / RECORDS}: unreadable: {error}") from error
-            self._local.db = db
+            db = self._local.db = self._connect(INDEX_FILE, "SELECT value FROM meta LIMIT 1")
         return db
+
+    def _shard(self, article_id: str) -> sqlite3.Connection:
+        """This thread's connection to the shard that holds an article's records."""
+        shards = getattr(self._local, "shards", None)
+        if shards is None:
+            shards = self._local.shards = {}
+        shard = shard_of(article_id)
+        if shard not in shards:
+            shards[shard] = self._connect(shard_file(shard), "SELECT 1 FROM articles LIMIT 1")
+        return shards[shard]
 
     def _one(self, sql: str, *params: Any) -> Any:
         row = self._db().execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def _from_shard(self, article_id: str, sql: str, *params: Any) -> Any:
+        row = self._shard(article_id).execute(sql, (article_id, *params)).fetchone()
         return None if row is None else row[0]
 
     # Items
@@ -197,28 +217,28 @@ class Snapshot:
 
     def article(self, article_id: str, media_type: str) -> bytes | None:
         column = "article_ld" if media_type == LD_JSON else "article"
-        return self._one(f"SELECT {column} FROM articles WHERE id = ?", article_id)
+        return self._from_shard(article_id, f"SELECT {column} FROM articles WHERE id = ?")
 
     def section(self, article_id: str, section_id: str) -> bytes | None:
-        return self._one(
-            "SELECT body FROM sections WHERE article_id = ? AND id = ?", article_id, section_id
+        return self._from_shard(
+            article_id, "SELECT body FROM sections WHERE article_id = ? AND id = ?", section_id
         )
 
     def article_organization(
         self, article_id: str, organization_id: str, media_type: str
     ) -> bytes | None:
         column = "ld" if media_type == LD_JSON else "body"
-        return self._one(
+        return self._from_shard(
+            article_id,
             f"SELECT {column} FROM article_organizations"
             " WHERE article_id = ? AND organization_id = ?",
-            article_id,
             organization_id,
         )
 
     def event(self, article_id: str, event_id: str, media_type: str) -> bytes | None:
         column = "ld" if media_type == LD_JSON else "body"
-        return self._one(
-            f"SELECT {column} FROM events WHERE article_id = ? AND id = ?", article_id, event_id
+        return self._from_shard(
+            article_id, f"SELECT {column} FROM events WHERE article_id = ? AND id = ?", event_id
         )
 
     def organization(self, organization_id: str, media_type: str) -> bytes | None:
@@ -228,7 +248,7 @@ class Snapshot:
     # An article's own lists: short, so sorted and filtered here.
 
     def sections(self, article_id: str, args: Mapping[str, Any]) -> Page:
-        rows = self._db().execute(
+        rows = self._shard(article_id).execute(
             "SELECT position, body FROM sections WHERE article_id = ? ORDER BY position",
             (article_id,),
         )
@@ -236,7 +256,7 @@ class Snapshot:
 
     def article_organizations(self, article_id: str, args: Mapping[str, Any]) -> Page:
         sort, kinds = args["sort"], args.get("kind")
-        rows = self._db().execute(
+        rows = self._shard(article_id).execute(
             "SELECT organization_id, name, kind, mention_count, body FROM article_organizations"
             " WHERE article_id = ?",
             (article_id,),
@@ -251,7 +271,7 @@ class Snapshot:
     def timeline(self, article_id: str, args: Mapping[str, Any]) -> Page:
         statuses = args.get("status")
         organizations = set(args["organization"]) if args.get("organization") else None
-        rows = self._db().execute(
+        rows = self._shard(article_id).execute(
             "SELECT position, status, organizations, body FROM events WHERE article_id = ?"
             " ORDER BY position",
             (article_id,),
@@ -319,15 +339,23 @@ class Snapshot:
             where += " AND newest_key " + (">" if position.cursor.before else "<") + " ?"
             params.append(_integer_key(position.cursor))
             order = "ASC" if position.cursor.before else "DESC"
-        rows = (
-            self._db()
-            .execute(
-                f"SELECT newest_key, entry FROM article_organizations WHERE {where}"
-                f" ORDER BY newest_key {order} LIMIT ? OFFSET ?",
-                (*params, limit + 1, position.offset),
-            )
-            .fetchall()
+        found = self._db().execute(
+            f"SELECT newest_key, article_id FROM article_organizations WHERE {where}"
+            f" ORDER BY newest_key {order} LIMIT ? OFFSET ?",
+            (*params, limit + 1, position.offset),
         )
+        rows = [
+            (
+                key,
+                self._from_shard(
+                    article_id,
+                    "SELECT entry FROM article_organizations"
+                    " WHERE article_id = ? AND organization_id = ?",
+                    organization_id,
+                ),
+            )
+            for key, article_id in found
+        ]
         total = self._one("SELECT article_count FROM organizations WHERE id = ?", organization_id)
         return _Window(rows, limit, position, "newest", total or 0).page()
 
@@ -343,9 +371,11 @@ class Snapshot:
         filters = _article_filters(self._articles.schema, args)
         if parsed is None and not filters and not args.get("facets"):
             key = "newest_key" if sort == "newest" else "oldest_key"
-            return self._keyset_rows(
-                "articles", key, "summary", args, sort, self.counts["articles"], sort == "newest"
+            window = self._keyset_rows(
+                "articles", key, ("id",), args, sort, self.counts["articles"], sort == "newest"
             )
+            window.rows = [(k, self._summary(article_id)) for k, (article_id,) in window.rows]
+            return window.page()
         text = (
             None
             if parsed is None
@@ -359,14 +389,15 @@ class Snapshot:
             {"newest": ("newest_key", True), "oldest": ("oldest_key", False)},
             ARTICLE_FACETS,
         )
-        found = self._rows_by_key("articles", "newest_key", ("summary", "texts"), window.extra)
+        found = self._rows_by_key("articles", "newest_key", ("id",), window.extra)
         rows = []
         for (order_key, score), newest in zip(window.rows, window.extra, strict=True):
-            body, texts = found[newest]
+            (article_id,) = found[newest]
+            body = self._summary(article_id)
             if parsed is not None:
                 hit = {
                     "score": None if score is None else round(score, 4),
-                    "highlights": self._highlights(json.loads(texts), parsed),
+                    "highlights": self._highlights(body, article_id, parsed),
                 }
                 body = body[:-1] + b"," + encode(hit)[1:]
             rows.append((order_key, body))
@@ -380,16 +411,14 @@ class Snapshot:
         sort = args.get("sort") or "oldest"
         filters = _event_filters(self._events.schema, args)
         dated = _day_filter(args, "date_from", "date_to")
+        located = ("article_id", "position", "first_day", "last_day")
         if parsed is None and not filters and not args.get("facets"):
-            return self._keyset_rows(
-                "events",
-                "descending_key" if sort == "newest" else "ascending_key",
-                "corpus_body",
-                args,
-                sort,
-                self.counts["events"],
-                sort == "newest",
+            key = "descending_key" if sort == "newest" else "ascending_key"
+            window = self._keyset_rows(
+                "events", key, located, args, sort, self.counts["events"], sort == "newest"
             )
+            window.rows = [(k, self._corpus_event(*place, None)) for k, place in window.rows]
+            return window.page()
         text = (
             None
             if parsed is None
@@ -404,23 +433,41 @@ class Snapshot:
             EVENT_FACETS,
             key_field="ascending_key",
         )
-        found = self._rows_by_key(
-            "events", "ascending_key", ("corpus_body", "first_day", "last_day"), window.extra
-        )
-        rows = []
-        for (order_key, _), key in zip(window.rows, window.extra, strict=True):
-            body, first, last = found[key]
-            if dated is not None:
-                within = dated[0] <= first and last <= dated[1]
-                body = body[:-1] + b',"date_overlap":' + (b'"full"}' if within else b'"partial"}')
-            rows.append((order_key, body))
-        window.rows = rows
+        found = self._rows_by_key("events", "ascending_key", located, window.extra)
+        window.rows = [
+            (order_key, self._corpus_event(*found[key], dated))
+            for (order_key, _), key in zip(window.rows, window.extra, strict=True)
+        ]
         return window.page()
+
+    def _summary(self, article_id: str) -> bytes:
+        return self._from_shard(article_id, "SELECT summary FROM articles WHERE id = ?")
+
+    def _corpus_event(
+        self,
+        article_id: str,
+        position: int,
+        first: int | None,
+        last: int | None,
+        dated: tuple[int, int] | None,
+    ) -> bytes:
+        """An event as the corpus timeline lists it; with a date filter, flagged with how
+        the filter's range holds its date."""
+        body = self._from_shard(
+            article_id,
+            "SELECT corpus_body FROM events WHERE article_id = ? AND position = ?",
+            position,
+        )
+        if dated is None:
+            return body
+        within = dated[0] <= first and last <= dated[1]
+        return body[:-1] + b',"date_overlap":' + (b'"full"}' if within else b'"partial"}')
 
     def _rows_by_key(
         self, table: str, key: str, columns: Sequence[str], keys: Sequence[int]
     ) -> dict[int, tuple]:
-        """Rows of ``table`` by their unique integer ``key``: what a page of hits shows."""
+        """Rows of the index's ``table`` by their unique integer ``key``: where a page of
+        hits is found in the shards."""
         if not keys:
             return {}
         rows = self._db().execute(
@@ -442,13 +489,14 @@ class Snapshot:
         self,
         table: str,
         key: str,
-        body: str,
+        columns: Sequence[str],
         args: Mapping[str, Any],
         sort: str,
         total: int,
         descending: bool,
-    ) -> Page:
-        """A page of a whole table in the order of one of its unique integer keys."""
+    ) -> _Window:
+        """A window on a whole index table in the order of one of its unique integer
+        keys: rows of (key, the row's ``columns``)."""
         limit = args["limit"]
         position = Position.of(args, sort)
         where, params = "", []
@@ -458,16 +506,12 @@ class Snapshot:
                 forward = not descending
             where = f"WHERE {key} {'<' if forward else '>'} ?"
             params.append(_integer_key(position.cursor))
-        rows = (
-            self._db()
-            .execute(
-                f"SELECT {key}, {body} FROM {table} {where}"
-                f" ORDER BY {key} {'DESC' if forward else 'ASC'} LIMIT ? OFFSET ?",
-                (*params, limit + 1, position.offset),
-            )
-            .fetchall()
+        rows = self._db().execute(
+            f"SELECT {key}, {', '.join(columns)} FROM {table} {where}"
+            f" ORDER BY {key} {'DESC' if forward else 'ASC'} LIMIT ? OFFSET ?",
+            (*params, limit + 1, position.offset),
         )
-        return _Window(rows, limit, position, sort, total).page()
+        return _Window([(row[0], row[1:]) for row in rows], limit, position, sort, total)
 
     def _search(
         self,
@@ -545,14 +589,22 @@ class Snapshot:
             window.facets = _facets(searcher, query, args["facets"], facet_fields)
         return window
 
-    def _highlights(self, texts: list, parsed: search.ParsedQuery) -> list[dict[str, Any]]:
+    def _highlights(
+        self, summary: bytes, article_id: str, parsed: search.ParsedQuery
+    ) -> list[dict[str, Any]]:
         """Up to three passages that show why an article matched, best first."""
-        title, sections = texts
+        title = json.loads(summary)["title"]
         places: list[tuple[str, str | None, int | None, str]] = [("title", None, None, title)]
-        for section_id, heading, paragraphs in sections:
-            if heading is not None:
-                places.append(("heading", section_id, None, heading))
-            places += [("paragraph", section_id, i, text) for i, text in enumerate(paragraphs)]
+        for (body,) in self._shard(article_id).execute(
+            "SELECT body FROM sections WHERE article_id = ? ORDER BY position", (article_id,)
+        ):
+            section = json.loads(body)
+            if section["heading"] is not None:
+                places.append(("heading", section["id"], None, section["heading"]))
+            places += [
+                ("paragraph", section["id"], i, text)
+                for i, text in enumerate(section["paragraphs"])
+            ]
         fragments = search.prefilter_words(parsed)
         found = []
         for order, (kind, section_id, paragraph, text) in enumerate(places):
