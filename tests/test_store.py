@@ -144,7 +144,10 @@ def test_old_snapshots_are_pruned_to_keep(corpus_copy, snapshots):
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
-        (lambda folder: (folder / "records" / "index.sqlite").write_bytes(b"x" * 100), "has 100 bytes"),
+        (
+            lambda folder: (folder / "records" / "index.sqlite").write_bytes(b"x" * 100),
+            "has 100 bytes",
+        ),
         (lambda folder: (folder / "manifest.json").unlink(), "no manifest.json"),
         (lambda folder: (folder / "manifest.json").write_text("{", "utf-8"), "unreadable"),
         (
