@@ -14,6 +14,7 @@ from werkzeug.routing import BaseConverter, ValidationError
 
 from article_data_api.errors import ProblemApi
 from article_data_api.negotiation import JSON, LD_JSON
+from article_data_api.query import QueryParser
 from article_data_api.schemas.fields import SLUG_MAX_LENGTH, SLUG_PATTERN, SLUG_REGEX, is_slug
 from article_data_api.schemas.resources import LinkedDataSchema
 
@@ -48,7 +49,7 @@ MEDIA_TYPE_KEY = "article_data_api.media_type"
 class Route(NamedTuple):
     """What the HTTP layer needs to know of an endpoint before Flask runs it."""
 
-    query_schema: Schema | None
+    query: QueryParser | None
     offered: tuple[str, ...]
     reads_store: bool
     static: bool
@@ -167,9 +168,9 @@ def routes_of(app: Flask) -> dict[str, Route]:
     for endpoint, view in app.view_functions.items():
         get = _get_method(view)
         if hasattr(get, "offered"):
-            found[endpoint] = Route(
-                getattr(get, "query_schema", None), get.offered, get.reads_store, False
-            )
+            schema = getattr(get, "query_schema", None)
+            parser = None if schema is None else QueryParser(schema)
+            found[endpoint] = Route(parser, get.offered, get.reads_store, False)
         else:
             found[endpoint] = Route(None, (), False, True)
     return found

@@ -19,15 +19,16 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
+import orjson
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header, parse_etags
-from werkzeug.routing import Map, RequestRedirect
+from werkzeug.routing import Map, MapAdapter, RequestRedirect
 
 from article_data_api.blueprint import ARGS_KEY, MEDIA_TYPE_KEY, routes_of
 from article_data_api.errors import problem_document
 from article_data_api.negotiation import PROBLEM_JSON, negotiate
-from article_data_api.query import InvalidQuery, canonical, load_query, parse_query_string
+from article_data_api.query import InvalidQuery, parse_query_string
 from article_data_api.response_cache import cache_of
 from article_data_api.store import ENVIRON_KEY, SnapshotStore, store_of
 from article_data_api.store.layout import SnapshotError
@@ -54,6 +55,7 @@ COMMON_HEADERS = [
     ("Vary", "Accept, Accept-Encoding"),
 ]
 RETRY_CACHE_AFTER_SECONDS = 1.0
+MOUNT_POINTS_KEPT = 8
 # Longer Accept headers are refused: parsing one costs in proportion to its length.
 MAX_ACCEPT_CHARACTERS = 1024
 # The layout of a cached response: magic, then the length of a JSON head, then the head,
@@ -101,9 +103,7 @@ class Rendered(NamedTuple):
         return self._replace(gzip_body=zipped, gzip_etag=self.etag and _etag(zipped))
 
     def to_bytes(self) -> bytes:
-        head = json.dumps(
-            [self.status, self.headers, self.etag, self.gzip_etag, len(self.body)]
-        ).encode()
+        head = orjson.dumps([self.status, self.headers, self.etag, self.gzip_etag, len(self.body)])
         return b"".join(
             [CACHE_MAGIC, struct.pack(">I", len(head)), head, self.body, self.gzip_body or b""]
         )
@@ -114,7 +114,7 @@ class Rendered(NamedTuple):
         if not isinstance(data, bytes) or data[:4] != CACHE_MAGIC or len(data) < 8:
             raise ValueError("not a cached response")
         (head_length,) = struct.unpack(">I", data[4:8])
-        status, headers, etag, gzip_etag, body_length = json.loads(data[8 : 8 + head_length])
+        status, headers, etag, gzip_etag, body_length = orjson.loads(data[8 : 8 + head_length])
         start = 8 + head_length
         body = data[start : start + body_length]
         zipped = data[start + body_length :]
@@ -135,6 +135,10 @@ def _etag(body: bytes) -> str:
 
 
 def _accepts_gzip(accept_encoding: str) -> bool:
+    if "gzip" not in accept_encoding and "*" not in accept_encoding:
+        return False
+    if ";" not in accept_encoding:  # no weights: listed means accepted
+        return True
     return parse_accept_header(accept_encoding)["gzip"] > 0
 
 
@@ -155,6 +159,7 @@ class HttpLayer:
         self.cache = cache
         self.store = store
         self.cache_retry_at = 0.0
+        self.adapters: dict[str, MapAdapter] = {}
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
@@ -182,7 +187,7 @@ class HttpLayer:
         script_name, path = environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", "")
         instance = script_name + path
         try:
-            endpoint, _ = self.url_map.bind("localhost", script_name).match(path, "GET")
+            endpoint, _ = self._adapter(script_name).match(path, "GET")
         except (HTTPException, RequestRedirect):
             return None, None  # Flask answers the 404 (or redirect)
         route = self.routes.get(endpoint)
@@ -191,17 +196,17 @@ class HttpLayer:
         query = environ.get("QUERY_STRING", "")
         if route.static:
             query_key = ""  # an asset's cache-busting query changes nothing
-        elif route.query_schema is None:
+        elif route.query is None:
             if query:
                 return self._invalid(_no_parameters(query), instance), None
             query_key = ""
         else:
             try:
-                args = load_query(route.query_schema, query)
+                args = route.query.load(query)
             except InvalidQuery as error:
                 return self._invalid(error, instance), None
             environ[ARGS_KEY] = args
-            query_key = canonical(route.query_schema, args)
+            query_key = route.query.key(args)
         accept = environ.get("HTTP_ACCEPT", "")
         if route.static:
             return None, f"static {instance}"
@@ -224,6 +229,16 @@ class HttpLayer:
             environ[ENVIRON_KEY] = snapshot
             version = snapshot.version
         return None, f"{version} {media_type} {instance}?{query_key}"
+
+    def _adapter(self, script_name: str) -> MapAdapter:
+        """The routes bound to a mount point, made once per mount point (an app is mounted
+        at one or two; the server, never the client, sets SCRIPT_NAME)."""
+        adapter = self.adapters.get(script_name)
+        if adapter is None:
+            if len(self.adapters) >= MOUNT_POINTS_KEPT:
+                self.adapters.clear()
+            adapter = self.adapters[script_name] = self.url_map.bind("localhost", script_name)
+        return adapter
 
     @staticmethod
     def _invalid(error: InvalidQuery, instance: str) -> Rendered:
@@ -308,9 +323,7 @@ class HttpLayer:
     def _options(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         """Answer CORS preflights (and plain OPTIONS) for every route that exists."""
         try:
-            self.url_map.bind("localhost", environ.get("SCRIPT_NAME", "")).match(
-                environ.get("PATH_INFO", ""), "GET"
-            )
+            self._adapter(environ.get("SCRIPT_NAME", "")).match(environ.get("PATH_INFO", ""), "GET")
         except (HTTPException, RequestRedirect):
             return self._send(self._render(environ), environ, start_response)
         start_response(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -13,9 +11,10 @@ PROBLEM_JSON = "application/problem+json"
 ALL_REPRESENTATIONS = (JSON, LD_JSON)
 
 
-@lru_cache(maxsize=512)
 def negotiate(accept: str, offered: tuple[str, ...] = ALL_REPRESENTATIONS) -> str | None:
     """The offered media type the ``Accept`` header prefers, the first one when there is
     no header, or None when it rules them all out."""
+    if accept in ("", "*/*"):  # most clients: no parsing needed
+        return offered[0]
     parsed = parse_accept_header(accept, MIMEAccept)
     return parsed.best_match(offered) if parsed else offered[0]

@@ -13,9 +13,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote_to_bytes, urlencode
 
+import orjson
 from marshmallow import Schema, ValidationError, fields
+from webargs.fields import DelimitedList
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import MultiDict
+
+from article_data_api.dumping import NotPlain, compile_loader
 
 UNKNOWN_FIELD = "Unknown field."
 
@@ -50,29 +54,57 @@ def parse_query_string(raw: str) -> MultiDict:
     return MultiDict(pairs)
 
 
-def load_query(schema: Schema, raw: str) -> dict[str, Any]:
-    """The validated arguments of query string ``raw``; raise InvalidQuery."""
-    given = parse_query_string(raw)
-    known = {field.data_key or name: field for name, field in schema.fields.items()}
-    problems = []
-    for name in dict.fromkeys(given.keys()):
-        field = known.get(name)
-        if field is None:
-            problems.append(unknown_parameter(name, known))
-        elif len(given.getlist(name)) > 1 and not isinstance(field, fields.List):
-            problems.append(
-                {
-                    "name": name,
-                    "location": "query",
-                    "reason": "given more than once; it takes one value",
-                }
-            )
-    if problems:
-        raise InvalidQuery(problems)
-    try:
-        return schema.load(MultiDictProxy(given, schema))
-    except ValidationError as error:
-        raise InvalidQuery(invalid_params(error.messages, known)) from error
+class QueryParser:
+    """An endpoint's query schema, ready to parse query strings quickly: a valid query
+    goes through the schema compiled (api.dumping), any other through marshmallow, which
+    says what is wrong."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.known = {field.data_key or name: field for name, field in schema.fields.items()}
+        # Given once or more; a DelimitedList is one value (its items joined by commas).
+        self.repeatable = {
+            name
+            for name, field in self.known.items()
+            if isinstance(field, fields.List) and not isinstance(field, DelimitedList)
+        }
+        self.load_plain = compile_loader(schema)
+
+    def load(self, raw: str) -> dict[str, Any]:
+        """The validated arguments of query string ``raw``; raise InvalidQuery."""
+        given = parse_query_string(raw)
+        problems = []
+        for name in dict.fromkeys(given.keys()):
+            field = self.known.get(name)
+            if field is None:
+                problems.append(unknown_parameter(name, self.known))
+            elif name not in self.repeatable and len(given.getlist(name)) > 1:
+                problems.append(
+                    {
+                        "name": name,
+                        "location": "query",
+                        "reason": "given more than once; it takes one value",
+                    }
+                )
+        if problems:
+            raise InvalidQuery(problems)
+        plain = {
+            name: given.getlist(name) if name in self.repeatable else given[name] for name in given
+        }
+        try:
+            return self.load_plain(plain)
+        except NotPlain:
+            pass
+        try:
+            return self.schema.load(MultiDictProxy(given, self.schema))
+        except ValidationError as error:
+            raise InvalidQuery(invalid_params(error.messages, self.known)) from error
+
+    @staticmethod
+    def key(args: Mapping[str, Any]) -> str:
+        """The arguments as one string, for cache keys: every value, defaults included,
+        by name; lists in the order given."""
+        return orjson.dumps(args, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def unknown_parameter(name: str, known: Mapping[str, Any]) -> dict[str, str]:
@@ -109,12 +141,6 @@ def _pairs(schema: Schema, args: Mapping[str, Any]) -> list[tuple[str, Any]]:
             value = "true" if value else "false"
         pairs.append((name, value))
     return pairs
-
-
-def canonical(schema: Schema, args: Mapping[str, Any]) -> str:
-    """The arguments as one string, for cache keys: defaults included, in a fixed order,
-    lists in the order given."""
-    return urlencode(_pairs(schema, args), doseq=True)
 
 
 def link_query(schema: Schema, filters: Mapping[str, Any], position: Mapping[str, Any]) -> str:

@@ -40,8 +40,36 @@ KINDS = ("company", "research-lab", "nonprofit", "coalition", "government", "uni
 STATUSES = ("past", "announced", "ongoing", "anticipated")
 FIRST_DAY = dt.date(2016, 1, 1)
 DAYS = 3_950  # up to late 2026
-ONSETS = "b c d f g h j k l m n p r s t v w z br dr gr kr st tr pl sh ch".split()
-VOWELS = "a e i o u ai ea io ou".split()
+ONSETS = (
+    "b",
+    "c",
+    "d",
+    "f",
+    "g",
+    "h",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "w",
+    "z",
+    "br",
+    "dr",
+    "gr",
+    "kr",
+    "st",
+    "tr",
+    "pl",
+    "sh",
+    "ch",
+)
+VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "io", "ou"]
 
 
 def made_up_words(rng: random.Random, count: int) -> list[str]:
@@ -69,13 +97,14 @@ class Writer:
         names = made_up_words(random.Random(seed + 1), max(300, articles // 10))
         self.pool = [
             {
-                "id": f"{name}-{ORGANIZATION_SUFFIXES[n % len(ORGANIZATION_SUFFIXES)].lower()}",
-                "name": f"{name.capitalize()} {ORGANIZATION_SUFFIXES[n % len(ORGANIZATION_SUFFIXES)]}",
+                "id": f"{name}-{suffix.lower()}",
+                "name": f"{name.capitalize()} {suffix}",
                 "kind": KINDS[n % len(KINDS)],
                 "description": f"A synthetic organization, number {n}.",
                 "role": "Named by a generated article.",
             }
             for n, name in enumerate(names)
+            for suffix in [ORGANIZATION_SUFFIXES[n % len(ORGANIZATION_SUFFIXES)]]
         ]
         self.pool_weights = zipf_weights(len(self.pool))
 
@@ -132,7 +161,9 @@ class Writer:
                     "title": f"Event {i} of article {number}",
                     "description": "A generated event.",
                     "status": self.rng.choice(STATUSES),
-                    "date": {"value": str(years[i])} if dated else {"value": None, "label": "earlier"},
+                    "date": {"value": str(years[i])}
+                    if dated
+                    else {"value": None, "label": "earlier"},
                     "organizations": [org["id"]],
                     "evidence": {"quote": quote},
                 }

@@ -1,15 +1,14 @@
-"""Benchmark the API against bare Flask on the same gunicorn settings, on 127.0.0.1.
+"""Benchmark the API against bare Flask on the same server settings, on 127.0.0.1.
 
-    python bench/run.py [--duration 5] [--connections 4] [--scale-articles 10000]
+    python bench/run.py [--duration 5] [--rounds 3] [--small 1000] [--large 100000]
     python bench/run.py --smoke     # a short run that only proves the script works
 
 For every endpoint of the seed article it loads, in turn, the API with a warm response
 cache, the API with no response cache (what a first request costs), the API answering
 304s, and bare Flask returning a precomputed body of the same size, with wrk. It prints
-requests/s, p50, p99 and the ratio to bare Flask. Then it starts the API on 1 and on N
-synthetic articles (bench/make_corpus.py) and reports start-up time, resident memory
-per worker, and the throughput of search, organization filter and deep pages against
-the bundled corpus, with the response cache off so the indexes do the work.
+requests/s, p50, p99 and the ratio to bare Flask. Then (bench/scale.py) it builds and
+serves two synthetic corpora (bench/make_corpus.py) side by side: build speed, snapshot
+size, start-up, cold item throughput, query latencies and memory per worker.
 
 Speed is never asserted: this prints numbers for docs/benchmarks.md.
 """
@@ -33,7 +32,7 @@ import requests
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
-from make_corpus import write_corpus  # noqa: E402
+from scale import scale_tables  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SEED = "/v1/articles/mistral-ai-joins-nvidia-nemotron-coalition"
@@ -71,9 +70,12 @@ class Server:
     ``{port}`` in the command is replaced by the port.
     """
 
-    def __init__(self, command: list[str], env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, command: list[str], env: dict[str, str] | None = None, ready_path: str = "/"
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.ready_path = ready_path
         started = time.monotonic()
         self.process = subprocess.Popen(
             [part.format(port=self.port) for part in command],
@@ -81,22 +83,27 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        self.startup_seconds = self._wait(started)
+        try:
+            self.startup_seconds = self._wait(started)
+        except BaseException:
+            self.stop()
+            raise
 
     def _wait(self, started: float) -> float:
-        """Seconds from the spawn to the first answer."""
+        """Seconds from the spawn to the first 200 on ``ready_path``."""
         while time.monotonic() < started + 600:
             if self.process.poll() is not None:
                 raise RuntimeError("server exited during start-up")
             try:
-                requests.get(self.url + "/", timeout=1)
-                return time.monotonic() - started
+                if requests.get(self.url + self.ready_path, timeout=5).status_code == 200:
+                    return time.monotonic() - started
             except requests.ConnectionError:
-                time.sleep(0.05)
+                pass
+            time.sleep(0.02)
         raise RuntimeError("server did not start")
 
-    def worker_rss_mib(self) -> list[float]:
-        """Resident memory of each worker, once all of them have started."""
+    def worker_pids(self) -> list[int]:
+        """The worker processes, once all of them have started."""
         children: list[str] = []
         for _ in range(100):
             children = subprocess.run(
@@ -104,14 +111,10 @@ class Server:
                 capture_output=True,
                 text=True,
             ).stdout.split()
-            if len(children) == int(WORKERS):
+            if len(children) >= int(WORKERS):
                 break
             time.sleep(0.1)
-        return [
-            int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text()).group(1))
-            / 1024
-            for pid in children
-        ]
+        return [int(pid) for pid in children]
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -119,9 +122,9 @@ class Server:
             self.process.wait(timeout=30)
 
 
-def api_server(env: dict[str, str] | None = None) -> Server:
+def api_server(env: dict[str, str] | None = None, ready_path: str = "/") -> Server:
     command = [str(BIN / "article-data-api"), "serve", "--host", "127.0.0.1", "--port", "{port}"]
-    return Server([*command, "--workers", WORKERS], env)
+    return Server([*command, "--workers", WORKERS], env, ready_path)
 
 
 def bare_server(sizes: list[int]) -> Server:
@@ -129,7 +132,8 @@ def bare_server(sizes: list[int]) -> Server:
     command = [sys.executable, "-m", "article_data_api.server", "bare_app:app"]
     return Server(
         command,
-        {
+        ready_path=f"/bytes/{sizes[0]}",
+        env={
             "BENCH_SIZES": ",".join(map(str, sizes)),
             "PYTHONPATH": str(BENCH_DIR),
             "HOST": "127.0.0.1",
@@ -233,55 +237,6 @@ def endpoint_table(duration: int, connections: int, rounds: int) -> list[str]:
     return lines
 
 
-def scale_table(articles: int, duration: int, connections: int) -> list[str]:
-    lines = [row("corpus", "articles", "start-up s", "RSS per worker MiB"), row(*["---"] * 4)]
-    with tempfile.TemporaryDirectory() as tmp:
-        corpora = {}
-        for count in (1, articles):
-            corpora[count] = Path(tmp) / f"corpus-{count}"
-            write_corpus(corpora[count], count)
-        for count, root in corpora.items():
-            server = api_server({"ARTICLE_DATA_DIR": str(root)})
-            rss = server.worker_rss_mib()
-            lines.append(
-                row(
-                    "synthetic",
-                    count,
-                    f"{server.startup_seconds:.1f}",
-                    " / ".join(f"{r:.0f}" for r in rss),
-                )
-            )
-            server.stop()
-        lines += [
-            "",
-            row(
-                "query (response cache off)", "bundled req/s", f"{articles} articles req/s", "ratio"
-            ),
-            row(*["---"] * 4),
-        ]
-        bundled = api_server({"CACHE_TYPE": "NullCache"})
-        scaled = api_server({"CACHE_TYPE": "NullCache", "ARTICLE_DATA_DIR": str(corpora[articles])})
-        try:
-            for name, template in SCALE_QUERIES.items():
-                small = wrk(bundled.url + template.format(**BUNDLED_VALUES), duration, connections)
-                values = {"q": f"article+{articles // 2}", "organization": "synthetic-org-007"}
-                large = wrk(
-                    scaled.url + template.format(**values, deep=articles - 2), duration, connections
-                )
-                lines.append(
-                    row(
-                        name,
-                        f"{small.requests_per_second:.0f}",
-                        f"{large.requests_per_second:.0f}",
-                        f"{large.requests_per_second / small.requests_per_second:.2f}",
-                    )
-                )
-        finally:
-            bundled.stop()
-            scaled.stop()
-    return lines
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -289,11 +244,21 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3, help="runs per cell; the median is shown")
-    parser.add_argument("--scale-articles", type=int, default=10_000)
-    parser.add_argument("--smoke", action="store_true", help="1 s runs and 200 articles")
+    parser.add_argument("--small", type=int, default=1_000, help="the smaller synthetic corpus")
+    parser.add_argument("--large", type=int, default=100_000, help="the larger synthetic corpus")
+    parser.add_argument("--samples", type=int, default=300, help="requests per kind of query")
+    parser.add_argument("--deep", type=int, default=5_000, help="the deep page, by cursor")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "article-data-api-bench",
+        help="where the synthetic corpora are written and kept between runs",
+    )
+    parser.add_argument("--smoke", action="store_true", help="1 s runs, 50 and 200 articles")
     args = parser.parse_args()
     if args.smoke:
-        args.duration, args.scale_articles, args.rounds = 1, 200, 1
+        args.duration, args.rounds, args.small, args.large = 1, 1, 50, 200
+        args.samples, args.deep = 10, 3
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
     versions = subprocess.run(
@@ -310,7 +275,21 @@ def main() -> None:
     print()
     print("\n".join(endpoint_table(args.duration, args.connections, args.rounds)))
     print()
-    print("\n".join(scale_table(args.scale_articles, args.duration, args.connections)))
+    print(
+        "\n".join(
+            scale_tables(
+                args.work,
+                (args.small, args.large),
+                args.samples,
+                args.deep,
+                args.duration,
+                args.connections,
+                api_server,
+                wrk,
+                row,
+            )
+        )
+    )
 
 
 if __name__ == "__main__":

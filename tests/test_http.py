@@ -185,7 +185,7 @@ def test_parameter_order_and_defaults_share_one_cache_entry(counted_app):
     assert len(bodies) == 1
     assert counted_app.reached_flask == 1
     assert cached_keys(counted_app) == [
-        "application/json /v1/articles?limit=20&offset=0&organization=mistral-ai"
+        'application/json /v1/articles?{"limit":20,"offset":0,"organization":["mistral-ai"]}'
     ]
 
 

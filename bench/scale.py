@@ -1,0 +1,257 @@
+"""The store and search at two corpus sizes, side by side in one run (bench/run.py calls it).
+
+For each size: a full build (articles/s), an incremental build after one changed article,
+the snapshot's size against the corpus's, start-up to the first 200 with the snapshot
+present, the throughput of the cold item endpoints (response cache off), the latency of
+each kind of query (relevance search on 1-3 words drawn by corpus frequency, phrases,
+corpus-timeline filters, facets over a filtered result, a deep cursor page against the
+first), and each worker's private memory afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+from make_corpus import Writer, write_corpus
+
+BIN = Path(sys.executable).parent
+ITEM_ENDPOINTS = {
+    "article": "/v1/articles/{article}",
+    "sections": "/v1/articles/{article}/sections",
+    "organization": "/v1/organizations/{organization}",
+}
+
+
+@dataclass
+class Corpus:
+    articles: int
+    root: Path
+    snapshots: Path
+
+
+def prepare(work: Path, articles: int) -> Corpus:
+    """A synthetic corpus of ``articles`` under ``work`` (kept between runs: writing a
+    large one takes minutes)."""
+    root = work / f"corpus-{articles}"
+    marker = root / ".complete"
+    if not marker.exists():
+        shutil.rmtree(root, ignore_errors=True)
+        write_corpus(root, articles)
+        marker.touch()
+    return Corpus(articles, root, work / f"snapshots-{articles}")
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def build(corpus: Corpus) -> tuple[float, float, int]:
+    """Seconds for a full build and for an incremental one after one changed article,
+    and the published snapshot's size in bytes."""
+    shutil.rmtree(corpus.snapshots, ignore_errors=True)
+    command = [
+        str(BIN / "article-data-api"),
+        "build",
+        str(corpus.root),
+        "--out",
+        str(corpus.snapshots),
+    ]
+    started = time.monotonic()
+    subprocess.run(command, check=True, capture_output=True)
+    full = time.monotonic() - started
+    size = folder_bytes(
+        corpus.snapshots / "versions" / (corpus.snapshots / "CURRENT").read_text().strip()
+    )
+    changed = (
+        sorted((corpus.root / "articles").iterdir())[corpus.articles // 2] / "annotations.json"
+    )
+    original = changed.read_text()
+    data = json.loads(original)
+    changed.write_text(json.dumps({**data, "title": data["title"] + " (revised)"}, indent=1))
+    try:
+        started = time.monotonic()
+        subprocess.run(command, check=True, capture_output=True)
+        incremental = time.monotonic() - started
+    finally:
+        changed.write_text(original)
+    return full, incremental, size
+
+
+def private_mib(pid: int) -> float:
+    """Private_Clean + Private_Dirty of a process, from /proc/PID/smaps_rollup."""
+    text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    kib = sum(int(v) for v in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+) kB", text, re.M))
+    return kib / 1024
+
+
+def latencies(url: str, paths: list[str]) -> list[float]:
+    """Milliseconds for each request, one at a time on one keep-alive connection."""
+    took = []
+    with requests.Session() as session:
+        for path in paths:
+            started = time.perf_counter()
+            response = session.get(url + path, timeout=30)
+            took.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path}: {response.status_code} {response.text[:300]}")
+    return took
+
+
+def p(values: list[float], quantile: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(quantile * len(ordered)))]
+
+
+def query_sets(corpus: Corpus, url: str, samples: int) -> dict[str, list[str]]:
+    """The requests of each kind of query, drawn from the corpus."""
+    rng = random.Random(7)
+    writer = Writer(1, corpus.articles)  # the generator's vocabulary and its Zipf weights
+    words = [
+        "+".join(
+            rng.choices(writer.vocabulary, cum_weights=writer.word_weights, k=rng.randint(1, 3))
+        )
+        for _ in range(samples)
+    ]
+    folders = sorted((corpus.root / "articles").iterdir())
+    phrases = []
+    for _ in range(samples):
+        text = (rng.choice(folders) / "article.md").read_text().split()
+        at = rng.randrange(len(text) - 2)
+        phrases.append("%22" + "+".join(w.strip(".") for w in text[at : at + 2]) + "%22")
+    organizations = requests.get(
+        f"{url}/v1/organizations?sort=articles&limit=100", timeout=30
+    ).json()["items"]
+    popular = [org["id"] for org in organizations[:20]]
+    target = min(organizations, key=lambda org: abs(org["article_count"] - corpus.articles // 10))
+    return {
+        "relevance, 1-3 words": [f"/v1/articles?q={w}" for w in words],
+        "phrase": [f"/v1/articles?q={ph}" for ph in phrases],
+        "events, organization + dates": [
+            f"/v1/events?organization={rng.choice(popular)}&date_from={y}&date_to={y}-06"
+            for y in (rng.randint(2016, 2026) for _ in range(samples))
+        ],
+        "facets over a tenth of the corpus": [
+            f"/v1/articles?organization={target['id']}&facets=organization,kind,month"
+        ]
+        * max(10, samples // 5),
+    }
+
+
+def deep_page(url: str, pages: int) -> tuple[str, str]:
+    """The first page's path and the path of page ``pages`` (walked by cursor)."""
+    first = path = "/v1/articles?limit=20"
+    with requests.Session() as session:
+        for _ in range(pages - 1):
+            nxt = session.get(url + path, timeout=30).json()["links"]["next"]
+            if nxt is None:
+                break
+            path = nxt
+    return first, path
+
+
+def scale_tables(
+    work: Path,
+    sizes: tuple[int, int],
+    samples: int,
+    deep: int,
+    duration: int,
+    connections: int,
+    api_server,
+    wrk,
+    row,
+) -> list[str]:
+    corpora = [prepare(work, n) for n in sizes]
+    lines = [
+        row(
+            "articles",
+            "full build s",
+            "articles/s",
+            "incremental s",
+            "corpus MB",
+            "snapshot MB",
+            "snapshot/corpus",
+        ),
+        row(*["---"] * 7),
+    ]
+    for corpus in corpora:
+        full, incremental, size = build(corpus)
+        corpus_size = folder_bytes(corpus.root)
+        lines.append(
+            row(
+                corpus.articles,
+                f"{full:.1f}",
+                f"{corpus.articles / full:.0f}",
+                f"{incremental:.1f}",
+                f"{corpus_size / 1e6:.0f}",
+                f"{size / 1e6:.0f}",
+                f"{size / corpus_size:.2f}",
+            )
+        )
+    servers = {}
+    started = {}
+    for corpus in corpora:
+        env = {
+            "ARTICLE_DATA_DIR": str(corpus.root),
+            "SNAPSHOT_DIR": str(corpus.snapshots),
+            "CACHE_TYPE": "NullCache",
+        }
+        servers[corpus.articles] = api_server(env, ready_path="/v1/articles?limit=1")
+        started[corpus.articles] = servers[corpus.articles].startup_seconds
+    try:
+        lines += ["", row("articles", "start-up to first 200, s"), row("---", "---")]
+        lines += [row(n, f"{started[n]:.2f}") for n in sizes]
+        # Cold item endpoints: the same kind of item at both sizes.
+        lines += [
+            "",
+            row("cold item endpoint", *[f"{n} req/s" for n in sizes], "ratio"),
+            row(*["---"] * 4),
+        ]
+        for name, template in ITEM_ENDPOINTS.items():
+            rates = []
+            for corpus in corpora:
+                server = servers[corpus.articles]
+                article = sorted((corpus.root / "articles").iterdir())[corpus.articles // 3].name
+                organization = requests.get(
+                    f"{server.url}/v1/organizations?limit=1", timeout=30
+                ).json()["items"][0]["id"]
+                url = server.url + template.format(article=article, organization=organization)
+                rates.append(wrk(url, duration, connections).requests_per_second)
+            lines.append(row(name, *[f"{r:.0f}" for r in rates], f"{rates[1] / rates[0]:.2f}"))
+        # Query latencies, one request at a time, response cache off.
+        lines += [
+            "",
+            row("query (cache off)", *[f"{n}: p50 / p99 ms" for n in sizes]),
+            row("---", "---", "---"),
+        ]
+        measured = {n: {} for n in sizes}
+        for corpus in corpora:
+            server = servers[corpus.articles]
+            for name, paths in query_sets(corpus, server.url, samples).items():
+                measured[corpus.articles][name] = latencies(server.url, paths)
+            first, deepest = deep_page(server.url, deep)
+            measured[corpus.articles]["first page"] = latencies(server.url, [first] * 50)
+            measured[corpus.articles][f"page {deep} by cursor"] = latencies(
+                server.url, [deepest] * 50
+            )
+        for name in measured[sizes[1]]:
+            cells = [
+                f"{p(measured[n][name], 0.5):.1f} / {p(measured[n][name], 0.99):.1f}" for n in sizes
+            ]
+            lines.append(row(name, *cells))
+        lines += ["", row("articles", "private MiB per worker after the run"), row("---", "---")]
+        for n in sizes:
+            workers = servers[n].worker_pids()
+            lines.append(row(n, " / ".join(f"{private_mib(pid):.0f}" for pid in workers)))
+    finally:
+        for server in servers.values():
+            server.stop()
+    return lines
