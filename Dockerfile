@@ -27,7 +27,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # The wheels are mounted, not copied, so they never become a layer of the image.
 RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
     pip install --no-cache-dir --no-index --find-links=/wheels "article-data-api==${VERSION}"
+# Snapshots live under XDG_CACHE_HOME by default; /snapshots is a mount point for a shared
+# one (compose). Both belong to the user the container runs as.
+ENV XDG_CACHE_HOME=/srv/cache
+RUN mkdir -p /srv/cache /snapshots && chown 10001:10001 /srv/cache /snapshots
 USER 10001:10001
+# The bundled corpus's snapshot, baked into the image: the container serves at once, and
+# with --read-only. A corpus mounted at run time gets its own snapshot, built at start.
+RUN article-data-api build
 EXPOSE 8000
 # Slim images have no curl: Python itself asks /healthz.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \

@@ -13,7 +13,10 @@ $(BIN)/.installed: pyproject.toml client/pyproject.toml
 	$(BIN)/pip install --quiet -e ./client -e '.[dev]'
 	touch $@
 
+# Build first: a snapshot of what the corpus holds now (incremental, so quick when little
+# changed), then serve it.
 run: $(BIN)/.installed
+	$(BIN)/article-data-api build
 	$(BIN)/article-data-api serve --host $(HOST) --port $(PORT)
 
 # Spectral, pinned in package-lock.json, lints openapi.yaml in the tests.

@@ -97,6 +97,8 @@ class Container:
             "HOME": tempfile.gettempdir(),
             "PORT": str(self.port),  # as `docker run -e PORT=...` would
             "WORKERS": "2",
+            # The image's /srv/cache, here a folder of this test's own.
+            "XDG_CACHE_HOME": tempfile.mkdtemp(),
             **env,
         }
         self.process = subprocess.Popen(
@@ -185,12 +187,17 @@ def test_an_invalid_corpus_stops_the_container_with_the_problem(image, tmp_path)
     assert f"{corpus.shown()}: events[1].status: Must be one of" in container.process.stderr.read()
 
 
-def test_compose_runs_two_replicas_on_one_redis_with_health_checks_and_restarts():
+def test_compose_builds_a_snapshot_then_runs_two_replicas_on_it_and_one_redis():
     services = yaml.safe_load((PROJECT / "docker-compose.yml").read_text())["services"]
     replicas = [s for name, s in services.items() if name.startswith("api-")]
     assert len(replicas) == 2
     assert {s["environment"]["CACHE_REDIS_URL"] for s in replicas} == {"redis://redis:6379/0"}
+    assert {s["environment"]["SNAPSHOT_DIR"] for s in replicas} == {"/snapshots"}
     assert {s["ports"][0] for s in replicas} == {"127.0.0.1:8001:8000", "127.0.0.1:8002:8000"}
-    for service in services.values():
+    assert all(s["volumes"] == ["snapshots:/snapshots:ro"] for s in replicas)
+    assert services["build"]["command"] == ["article-data-api", "build", "--out", "/snapshots"]
+    for service in [services["redis"], *replicas]:
         assert service["restart"] == "unless-stopped" and service["healthcheck"]["test"]
-    assert all(s["depends_on"]["redis"]["condition"] == "service_healthy" for s in replicas)
+    for replica in replicas:
+        assert replica["depends_on"]["redis"]["condition"] == "service_healthy"
+        assert replica["depends_on"]["build"]["condition"] == "service_completed_successfully"
