@@ -44,6 +44,7 @@ HEADER_COMPONENTS: dict[str, dict[str, Any]] = {
 # Where the HTTP layer leaves what it parsed and negotiated, for the view.
 ARGS_KEY = "article_data_api.args"
 MEDIA_TYPE_KEY = "article_data_api.media_type"
+BASE_URL_KEY = "article_data_api.base_url"
 
 
 class Route(NamedTuple):

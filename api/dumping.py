@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, missing
-from marshmallow.decorators import VALIDATES_SCHEMA
+from marshmallow.decorators import POST_LOAD, PRE_LOAD, VALIDATES_SCHEMA
 
 from article_data_api.schemas.fields import PartialDate, Slug
 
@@ -100,13 +100,20 @@ def compile_loader(schema: Schema) -> Loader:
             raise TypeError(f"compile_loader does not support field hooks ({name})")
         steps.append((field.data_key or name, field.attribute or name, field, _loader(field)))
     known = frozenset(key for key, *_ in steps)
+    # marshmallow's registry of a schema's hooks: the loader runs the same ones.
     validators = [
-        getattr(schema, hook)
-        for hook, many, _ in schema._hooks[VALIDATES_SCHEMA]  # marshmallow's registry of them
-        if not many
+        getattr(schema, hook) for hook, many, _ in schema._hooks[VALIDATES_SCHEMA] if not many
     ]
+    before = [getattr(schema, hook) for hook, many, _ in schema._hooks[PRE_LOAD] if not many]
+    if schema._hooks[POST_LOAD]:
+        raise TypeError(f"compile_loader does not support post_load hooks ({schema})")
 
     def load(data: Any) -> dict[str, Any]:
+        try:
+            for hook in before:
+                data = hook(data, many=False, partial=False)
+        except ValidationError as error:
+            raise NotPlain from error
         if not isinstance(data, dict) or not known.issuperset(data):
             raise NotPlain
         loaded: dict[str, Any] = {}

@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import json
 import logging
+import re
 import struct
 import time
 from collections.abc import Callable, Iterable
@@ -25,9 +26,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header, parse_etags
 from werkzeug.routing import Map, MapAdapter, RequestRedirect
 
-from article_data_api.blueprint import ARGS_KEY, MEDIA_TYPE_KEY, routes_of
+from article_data_api.blueprint import ARGS_KEY, BASE_URL_KEY, MEDIA_TYPE_KEY, routes_of
 from article_data_api.errors import problem_document
-from article_data_api.negotiation import PROBLEM_JSON, negotiate
+from article_data_api.negotiation import LD_JSON, PROBLEM_JSON, negotiate
 from article_data_api.query import InvalidQuery, parse_query_string
 from article_data_api.response_cache import cache_of
 from article_data_api.store import ENVIRON_KEY, SnapshotStore, store_of
@@ -154,6 +155,7 @@ class HttpLayer:
 
     def __init__(self, wsgi_app: Callable, app: Flask, cache: Any, store: SnapshotStore) -> None:
         self.wsgi_app = wsgi_app
+        self.public_base_url = (app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
         self.url_map: Map = app.url_map
         self.routes = routes_of(app)
         self.cache = cache
@@ -218,6 +220,10 @@ class HttpLayer:
             detail = f"This resource is available as {' or '.join(route.offered)}."
             return Rendered.problem(406, detail, instance), None
         environ[MEDIA_TYPE_KEY] = media_type
+        base = ""
+        if media_type == LD_JSON:
+            # JSON-LD ids are absolute: the cached bytes depend on the API's own URL.
+            base = environ[BASE_URL_KEY] = self.public_base_url or _base_url(environ)
         version = ""
         if route.reads_store:
             try:
@@ -228,7 +234,7 @@ class HttpLayer:
                 return Rendered.problem(503, detail, instance), None
             environ[ENVIRON_KEY] = snapshot
             version = snapshot.version
-        return None, f"{version} {media_type} {instance}?{query_key}"
+        return None, f"{version} {media_type}{base} {instance}?{query_key}"
 
     def _adapter(self, script_name: str) -> MapAdapter:
         """The routes bound to a mount point, made once per mount point (an app is mounted
@@ -337,6 +343,19 @@ class HttpLayer:
             ],
         )
         return []
+
+
+_HOST = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+def _base_url(environ: dict) -> str:
+    """The URL the API is reached at, from the request: its scheme, its Host (when it is
+    a host name, an IPv4 or a bracketed IPv6 address, with an optional port; else the
+    server's own name) and the mount point."""
+    host = environ.get("HTTP_HOST", "")
+    if not _HOST.fullmatch(host):
+        host = f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('SCRIPT_NAME', '')}"
 
 
 def _no_parameters(query: str) -> InvalidQuery:

@@ -1,6 +1,20 @@
 """schema.org JSON-LD for articles, organizations and events (plain Python, no Flask).
 
-Node ids are the API's own paths: JSON-LD resolves them against the document's URL.
+Node ids are the API's paths here (``/v1/...``); they are made absolute when served
+(``representations.with_root``), so that a page embedding the markup cannot resolve them
+against its own host.
+
+- An article is a ``NewsArticle`` (a sample article written for this project is only a
+  ``CreativeWork``). An editorial title, written for the API because the publisher's was
+  not recovered, is its ``alternativeHeadline``, never its ``headline``.
+- An organization is one shared ``Organization`` node, the same wherever it appears:
+  each article mentions it through a ``Role`` that carries what that article says of it
+  (its role and description), the schema.org pattern for qualifying a relation.
+- An event has a ``startDate`` only where its date is known, in ISO 8601 at its own
+  precision (``2026-03`` is a month). schema.org's ``eventStatus`` values (scheduled,
+  cancelled, postponed...) describe none of this API's statuses (past, announced,
+  ongoing, anticipated), so no ``eventStatus`` is given: the status, and the date's
+  precision, are stated in ``disambiguatingDescription``.
 """
 
 from __future__ import annotations
@@ -8,22 +22,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from article_data_api.corpus.model import Article, ArticleOrganization, Event, Organization
+from article_data_api.corpus.model import Agent, Article, ArticleOrganization, Event, Organization
 
 CONTEXT = "https://schema.org"
+SAMPLE_GENRE = "Sample article written for the Article Data API project; its content is fictional"
 Path = Callable[..., str]
 
 
 def news_article(article: Article, path: Path) -> dict[str, Any]:
-    """The article as a NewsArticle: text, parts, the organizations and events it mentions."""
+    """The article: its text, parts, publisher, and the organizations and events it
+    mentions."""
     base = ("articles", article.id)
+    body = "\n\n".join(p for s in article.sections for p in s.paragraphs)
     node: dict[str, Any] = {
         "@context": CONTEXT,
-        "@type": "NewsArticle",
+        "@type": "CreativeWork" if article.sample else "NewsArticle",
         "@id": path(*base),
-        "headline": article.title,
+        "url": path(*base),
+        "alternativeHeadline" if article.title_is_editorial else "headline": article.title,
         "inLanguage": article.language,
-        "articleBody": "\n\n".join(p for s in article.sections for p in s.paragraphs),
+        # articleBody belongs to Article and its kinds; a plain CreativeWork has text.
+        "text" if article.sample else "articleBody": body,
         "hasPart": [
             {
                 "@type": "WebPageElement",
@@ -33,42 +52,69 @@ def news_article(article: Article, path: Path) -> dict[str, Any]:
             }
             for section in article.sections
         ],
-        "mentions": [organization(org, path) for org in article.organizations]
+        "mentions": [role(org, article.id, path) for org in article.organizations]
         + [event(e, article.id, path) for e in article.events],
     }
+    if article.sample:
+        node["genre"] = SAMPLE_GENRE
+    if article.source_url:
+        node["sameAs"] = article.source_url  # the publisher's page of the same article
     if article.published and article.published.value:
         node["datePublished"] = article.published.value
-    if article.source_url:
-        node["url"] = article.source_url
+    if article.publisher:
+        node["publisher"] = agent(article.publisher)
+    if article.authors:
+        node["author"] = [agent(author) for author in article.authors]
     if article.about:
         node["about"] = [{"@id": path("organizations", org_id)} for org_id in article.about]
     return node
 
 
-def organization(org: ArticleOrganization | Organization, path: Path) -> dict[str, Any]:
-    """An Organization node; its id is the cross-article index entry, shared by articles."""
-    node: dict[str, Any] = {
-        "@type": "Organization",
-        "@id": path("organizations", org.id),
-        "name": org.name,
+def agent(item: Agent) -> dict[str, Any]:
+    node: dict[str, Any] = {"@type": "Organization", "name": item.name}
+    if item.url:
+        node["url"] = item.url
+    return node
+
+
+def organization_ref(org_id: str, name: str, path: Path) -> dict[str, Any]:
+    """The shared node as an article embeds it: the same in every article."""
+    return {"@type": "Organization", "@id": path("organizations", org_id), "name": name}
+
+
+def role(org: ArticleOrganization, article_id: str, path: Path) -> dict[str, Any]:
+    """An organization as one article presents it: a Role around the shared node."""
+    return {
+        "@type": "Role",
+        "@id": path("articles", article_id, "organizations", org.id),
+        "roleName": org.role,
+        "description": org.description,
+        "mentions": organization_ref(org.id, org.name, path),
     }
-    if isinstance(org, ArticleOrganization):
-        node["description"] = org.description
-        if org.aliases:
-            node["alternateName"] = list(org.aliases)
+
+
+def organization(org: Organization, alternate_names: tuple[str, ...], path: Path) -> dict[str, Any]:
+    """The shared Organization node, across the corpus: names (never descriptive
+    references) and sameAs links."""
+    node = organization_ref(org.id, org.name, path)
+    if alternate_names:
+        node["alternateName"] = list(alternate_names)
     if org.same_as:
         node["sameAs"] = list(org.same_as)
     return node
 
 
 def event(item: Event, article_id: str, path: Path) -> dict[str, Any]:
-    """An Event node, with a startDate only where the date is known."""
+    """An Event, linked to the article that reports it."""
+    precision = f" Dated to the {item.date.precision}." if item.date.precision else ""
     node: dict[str, Any] = {
         "@type": "Event",
         "@id": path("articles", article_id, "timeline", item.id),
         "name": item.title,
         "description": item.description,
+        "disambiguatingDescription": f"Status: {item.status}.{precision}",
         "about": [{"@id": path("organizations", org_id)} for org_id in item.organizations],
+        "subjectOf": {"@id": path("articles", article_id)},
     }
     if item.date.value is not None:
         node["startDate"] = item.date.value

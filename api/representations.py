@@ -118,27 +118,43 @@ def organization(org: Organization, first_articles: Iterable[bytes]) -> dict[str
 
 
 def with_root(body: bytes, root: str) -> bytes:
-    """``body`` with every link (and JSON-LD ``@id`` path) under the mount point ``root``.
+    """``body`` with every link under the mount point ``root``.
 
-    Only values of ``links`` objects and ``@id`` keys change, so article text, which may
-    well contain "/v1/", is never touched.
+    Only values of ``links`` objects change, so article text, which may well contain
+    "/v1/", is never touched.
     """
     if not root:
         return body
-    return encode(_rooted(json.loads(body), root))
+    return encode(_prefixed(json.loads(body), root, _LINK_KEYS))
 
 
-def _rooted(node: Any, root: str) -> Any:
+def absolute_ids(body: bytes, base: str) -> bytes:
+    """JSON-LD ``body`` with its node ids (and ``url``) made absolute under ``base``, the
+    API's own URL: a page that embeds the markup must not resolve them against its host."""
+    return encode(_prefixed(json.loads(body), base, _ID_KEYS))
+
+
+_LINK_KEYS = frozenset([LINKS])
+_ID_KEYS = frozenset(["@id", "url"])
+
+
+def _prefixed(node: Any, prefix: str, keys: frozenset[str]) -> Any:
+    """``node`` with ``prefix`` before the API paths under ``keys``: values of a links
+    object, or the value itself for an id."""
     if isinstance(node, list):
-        return [_rooted(item, root) for item in node]
+        return [_prefixed(item, prefix, keys) for item in node]
     if not isinstance(node, dict):
         return node
-    rooted = {}
+    prefixed = {}
     for key, value in node.items():
-        if key == LINKS and isinstance(value, dict):
-            rooted[key] = {rel: None if url is None else root + url for rel, url in value.items()}
-        elif key == "@id" and isinstance(value, str) and value.startswith("/"):
-            rooted[key] = root + value
+        if key in keys and isinstance(value, dict):
+            prefixed[key] = {rel: _api_path(url, prefix) for rel, url in value.items()}
+        elif key in keys and isinstance(value, str):
+            prefixed[key] = _api_path(value, prefix)
         else:
-            rooted[key] = _rooted(value, root)
-    return rooted
+            prefixed[key] = _prefixed(value, prefix, keys)
+    return prefixed
+
+
+def _api_path(value: str | None, prefix: str) -> str | None:
+    return prefix + value if value is not None and value.startswith(API_PREFIX + "/") else value

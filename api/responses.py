@@ -9,11 +9,11 @@ from flask import Response, current_app, g, request
 from flask_smorest import abort
 from marshmallow import Schema
 
-from article_data_api.blueprint import query_schema_of
+from article_data_api.blueprint import BASE_URL_KEY, query_schema_of
 from article_data_api.encoding import encode
-from article_data_api.negotiation import JSON
+from article_data_api.negotiation import JSON, LD_JSON
 from article_data_api.query import link_query
-from article_data_api.representations import with_root
+from article_data_api.representations import absolute_ids, with_root
 from article_data_api.store import Page
 
 
@@ -21,7 +21,9 @@ def item_response(body: bytes | None, what: str, item_id: str) -> Response:
     """The item the store found, in the negotiated representation, or a 404 problem."""
     if body is None:
         abort(404, message=f"No {what} with id {item_id!r}.")
-    return json_response(with_root(body, request.script_root), g.media_type)
+    if g.media_type == LD_JSON:
+        return json_response(absolute_ids(body, request.environ[BASE_URL_KEY]), LD_JSON)
+    return json_response(with_root(body, request.script_root))
 
 
 def require(found: bool, what: str, item_id: str) -> None:

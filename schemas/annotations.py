@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from article_data_api.schemas.fields import (
     EVENT_STATUSES,
@@ -45,15 +45,53 @@ class DateAnnotationSchema(Schema):
             raise ValidationError("sources are only for a date value", "sources")
 
 
+class AliasAnnotationSchema(Schema):
+    """Another name the article uses, found wherever it occurs (as a whole word)."""
+
+    text = fields.String(required=True, validate=NonEmpty)
+    case_insensitive = fields.Boolean(load_default=False)
+
+    @pre_load
+    def from_text(self, data: Any, **kwargs: Any) -> Any:
+        """An alias may be written as its text alone."""
+        return {"text": data} if isinstance(data, str) else data
+
+
+class ReferenceAnnotationSchema(Schema):
+    """A descriptive phrase ("the French startup") that refers to the organization at one
+    place only: ``quote`` is a verbatim excerpt of one paragraph or heading that holds the
+    phrase once. Its offsets are derived."""
+
+    text = fields.String(required=True, validate=NonEmpty)
+    quote = fields.String(required=True, validate=NonEmpty)
+
+    @validates_schema
+    def check_in_quote(self, data: dict, **kwargs: Any) -> None:
+        if data["quote"].count(data["text"]) != 1:
+            raise ValidationError("the quote must hold the text exactly once", "quote")
+
+
 class OrganizationAnnotationSchema(Schema):
     id = Slug(required=True)
     name = fields.String(required=True, validate=NonEmpty)
-    aliases = fields.List(fields.String(validate=NonEmpty), load_default=list)
+    unnamed = fields.Boolean(
+        load_default=False,
+        metadata={"description": "True when the article never names it, only refers to it"},
+    )
+    aliases = fields.List(fields.Nested(AliasAnnotationSchema), load_default=list)
+    references = fields.List(fields.Nested(ReferenceAnnotationSchema), load_default=list)
     kind = fields.String(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
     description = fields.String(required=True, validate=NonEmpty)
     country = fields.String(load_default=None, validate=NonEmpty)
     role = fields.String(required=True, validate=NonEmpty)
     same_as = fields.List(fields.Url(), load_default=list)
+
+
+class AgentAnnotationSchema(Schema):
+    """A publisher or an author, as far as the annotations know them."""
+
+    name = fields.String(required=True, validate=NonEmpty)
+    url = fields.Url(load_default=None)
 
 
 class EvidenceAnnotationSchema(Schema):
@@ -66,7 +104,11 @@ class EventAnnotationSchema(Schema):
     description = fields.String(required=True, validate=NonEmpty)
     status = fields.String(required=True, validate=validate.OneOf(EVENT_STATUSES))
     date = fields.Nested(DateAnnotationSchema, required=True)
-    organizations = fields.List(Slug(), required=True, validate=NonEmpty)
+    organizations = fields.List(
+        Slug(),
+        required=True,
+        metadata={"description": "Each one must be mentioned in the evidence quote"},
+    )
     evidence = fields.Nested(EvidenceAnnotationSchema, required=True)
 
 
@@ -78,6 +120,8 @@ class AnnotationsSchema(Schema):
     )
     source_url = fields.Url(load_default=None)
     published = fields.Nested(DateAnnotationSchema, load_default=None)
+    publisher = fields.Nested(AgentAnnotationSchema, load_default=None)
+    authors = fields.List(fields.Nested(AgentAnnotationSchema), load_default=list)
     sample = fields.Boolean(load_default=False)
     organizations = fields.List(fields.Nested(OrganizationAnnotationSchema), required=True)
     events = fields.List(fields.Nested(EventAnnotationSchema), required=True)
@@ -86,20 +130,33 @@ class AnnotationsSchema(Schema):
     @validates_schema
     def check_references(self, data: dict, **kwargs: Any) -> None:
         errors: dict = {}
-        surface_forms: dict[str, str] = {}
+        # Every name and alias, by its case-folded text: (organization, text, any case).
+        claimed: dict[str, list[tuple[str, str, bool]]] = {}
         for i, org in enumerate(data["organizations"]):
             if org["id"] in {o["id"] for o in data["organizations"][:i]}:
                 add_error(errors, ("organizations", i, "id"), f"duplicate id {org['id']!r}")
-            forms = [(("name",), org["name"])]
-            forms += [(("aliases", j), alias) for j, alias in enumerate(org["aliases"])]
-            for path, form in forms:
-                if form in surface_forms:
+            forms = [(("name",), org["name"], False)]
+            forms += [
+                (("aliases", j, "text"), alias["text"], alias["case_insensitive"])
+                for j, alias in enumerate(org["aliases"])
+            ]
+            for path, form, any_case in forms:
+                earlier = claimed.setdefault(form.casefold(), [])
+                owner = next(
+                    (
+                        o
+                        for o, text, other_any_case in earlier
+                        if text == form or any_case or other_any_case
+                    ),
+                    None,
+                )
+                if owner is not None:
                     add_error(
                         errors,
                         ("organizations", i, *path),
-                        f"{form!r} is already a name or alias of {surface_forms[form]!r}",
+                        f"{form!r} is already a name or alias of {owner!r}",
                     )
-                surface_forms.setdefault(form, org["id"])
+                earlier.append((org["id"], form, any_case))
         known = {org["id"] for org in data["organizations"]}
         for i, org_id in enumerate(data["about"]):
             if org_id not in known:
@@ -115,6 +172,13 @@ class AnnotationsSchema(Schema):
                         ("events", i, "organizations", j),
                         f"unknown organization {org_id!r}",
                     )
+            label = event["date"]["label"]
+            if label is not None and label.casefold() not in event["evidence"]["quote"].casefold():
+                add_error(
+                    errors,
+                    ("events", i, "date", "label"),
+                    f"{label!r} is not in the quote: a label says what the text says",
+                )
             date = event["date"]["value"]
             if date is not None:
                 if not event["date"]["sources"] and date[:4] not in event["evidence"]["quote"]:

@@ -29,6 +29,7 @@ ORGANIZATION_KINDS = (
     "other",
 )
 EVENT_STATUSES = ("past", "announced", "ongoing", "anticipated")
+MENTION_FORMS = ("name", "alias", "reference")
 DATE_PRECISIONS = ("year", "month", "day")
 DATE_CONFIDENCES = ("stated-in-article", "single-source", "confirmed")
 

@@ -8,6 +8,7 @@ from article_data_api.schemas.fields import (
     DATE_CONFIDENCES,
     DATE_PRECISIONS,
     EVENT_STATUSES,
+    MENTION_FORMS,
     ORGANIZATION_KINDS,
     PartialDate,
     Slug,
@@ -94,11 +95,18 @@ class CountsSchema(Schema):
     events = fields.Integer(required=True)
 
 
+class AgentSchema(Schema):
+    name = fields.String(required=True)
+    url = fields.Url(required=True, allow_none=True)
+
+
 class MarkSchema(Schema):
     start = described(
         "Code-point offset of a matched word or phrase", fields.Integer(required=True)
     )
     end = fields.Integer(required=True)
+    start_utf16 = described("start in UTF-16 code units", fields.Integer(required=True))
+    end_utf16 = described("end in UTF-16 code units", fields.Integer(required=True))
 
 
 class HighlightSchema(Schema):
@@ -116,6 +124,8 @@ class HighlightSchema(Schema):
         fields.Integer(required=True),
     )
     end = fields.Integer(required=True)
+    start_utf16 = described("start in UTF-16 code units", fields.Integer(required=True))
+    end_utf16 = described("end in UTF-16 code units", fields.Integer(required=True))
     text = described("The passage, verbatim: text[start:end]", fields.String(required=True))
     marks = described(
         "The matched words and phrases, offsets into the same text",
@@ -133,8 +143,16 @@ class ArticleSummarySchema(Schema):
     language = fields.String(required=True)
     source_url = fields.Url(required=True, allow_none=True)
     published = fields.Nested(DateSchema, required=True, allow_none=True)
+    publisher = described(
+        "Who published it, where known", fields.Nested(AgentSchema, required=True, allow_none=True)
+    )
+    authors = described(
+        "Who wrote it, where known", fields.List(fields.Nested(AgentSchema), required=True)
+    )
     sample = described(
-        "True for sample articles written for this project", fields.Boolean(required=True)
+        "True for sample articles written for this project: their places, organizations"
+        " and events are fictional",
+        fields.Boolean(required=True),
     )
     counts = fields.Nested(CountsSchema, required=True)
     about = described(
@@ -183,19 +201,45 @@ class TextSpanSchema(Schema):
     start = described("Code-point offset where the text starts", fields.Integer(required=True))
     end = described("Code-point offset just past the text", fields.Integer(required=True))
     text = fields.String(required=True)
+    start_utf16 = described(
+        "Where the text starts in UTF-16 code units, as JavaScript's slice counts",
+        fields.Integer(required=True),
+    )
+    end_utf16 = described("Just past the text, in UTF-16 code units", fields.Integer(required=True))
+
+
+class MentionSchema(TextSpanSchema):
+    form = described(
+        "name: the organization's name; alias: another name it goes by; reference: a"
+        ' descriptive phrase ("the French startup") curated at this place',
+        fields.String(required=True, validate=validate.OneOf(MENTION_FORMS)),
+    )
 
 
 class ArticleOrganizationSchema(Schema):
     id = Slug(required=True)
     name = fields.String(required=True)
-    aliases = described("Other names the article uses", fields.List(fields.String(), required=True))
+    aliases = described(
+        "Other names the article uses (never descriptive phrases: those are mentions of form"
+        " reference)",
+        fields.List(fields.String(), required=True),
+    )
     kind = fields.String(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
     description = fields.String(required=True)
     country = fields.String(required=True, allow_none=True)
     role = described("What the article says of its part in the story", fields.String(required=True))
     same_as = fields.List(fields.Url(), required=True)
+    unnamed = described(
+        "True when the article never names it, only refers to it",
+        fields.Boolean(required=True),
+    )
     mention_count = fields.Integer(required=True)
-    mentions = fields.List(fields.Nested(TextSpanSchema), required=True)
+    mentions = described(
+        "Every place the article names or refers to it, in reading order. A name nested in"
+        ' a longer one counts for the longer only: NVIDIA in "NVIDIA Nemotron coalition"'
+        " is the coalition's mention.",
+        fields.List(fields.Nested(MentionSchema), required=True),
+    )
     links = fields.Nested(OrganizationLinksSchema, required=True, dump_only=True)
 
 

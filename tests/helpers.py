@@ -144,3 +144,6 @@ def write_article(
         json.dumps({**data, **(annotations or {})}, ensure_ascii=False, indent=2), "utf-8"
     )
     return folder
+
+
+PORT_ID = "sample-northwind-tools-for-the-port"

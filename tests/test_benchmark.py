@@ -25,6 +25,9 @@ def test_smoke_benchmark_prints_every_table():
         line for line in lines if line.startswith("| /v1/") or line.startswith("| {seed}")
     ]
     assert len(endpoint_rows) == 10
-    assert any(line.startswith("| synthetic | 200 |") for line in lines)
-    for query in ("q", "organization", "deep offset"):
+    for size in ("50", "200"):  # the build table, then start-up and memory
+        assert sum(line.startswith(f"| {size} | ") for line in lines) == 3
+    for kind in ("article", "sections", "organization"):
+        assert any(line.startswith(f"| {kind} |") for line in lines)
+    for query in ("relevance, 1-3 words", "phrase", "events, organization + dates", "first page"):
         assert any(line.startswith(f"| {query} |") for line in lines)

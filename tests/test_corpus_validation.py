@@ -1,13 +1,29 @@
-"""Every class of corpus problem stops start-up with the file and field path at fault."""
+"""Every class of corpus problem stops a build (and check) with the file and field path at
+fault, and the data rules that keep claims honest: names occur, labels and linked
+organizations are in the quote, references are curated where they occur."""
 
 import subprocess
 
 import pytest
 
 from article_data_api import create_app
-from article_data_api.corpus.loader import CorpusError
+from article_data_api.corpus.loader import CorpusError, load_article
 from article_data_api.store.build import validate_corpus
-from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID
+from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID
+
+# The seed's events and organizations by id: tests break the one they name.
+E = {
+    "closed": 0,
+    "openness": 1,
+    "competitive": 2,
+    "catch-up": 3,
+    "ecosystem": 4,
+    "launched": 5,
+    "founder": 6,
+    "multimodal": 7,
+    "results": 8,
+}
+MISTRAL, NVIDIA, COALITION, META = 0, 1, 2, 3
 
 
 def problems_of(corpus_copy) -> list[str]:
@@ -17,7 +33,7 @@ def problems_of(corpus_copy) -> list[str]:
 
 
 def test_the_bundled_copy_is_valid(corpus_copy):
-    assert validate_corpus(corpus_copy.root) == 2
+    assert validate_corpus(corpus_copy.root) == 3
 
 
 def test_malformed_json(corpus_copy):
@@ -43,82 +59,196 @@ def test_missing_field(corpus_copy):
 
 def test_duplicate_ids(corpus_copy):
     def duplicate(data):
-        data["organizations"][3]["id"] = "nvidia"
-        data["events"][1]["id"] = data["events"][0]["id"]
+        data["organizations"][META]["id"] = "nvidia"
+        data["events"][E["openness"]]["id"] = data["events"][E["competitive"]]["id"]
 
     corpus_copy.edit_annotations(duplicate)
     assert problems_of(corpus_copy) == [
         f"{corpus_copy.shown()}: organizations[3].id: duplicate id 'nvidia'",
-        f"{corpus_copy.shown()}: events[1].id: duplicate id 'mistral-ai-founded-on-openness'",
-        f"{corpus_copy.shown()}: events[2].organizations[0]: unknown organization 'meta'",
+        f"{corpus_copy.shown()}: events[2].id: duplicate id 'mistral-ai-builds-competitive-models'",
+        f"{corpus_copy.shown()}: events[3].organizations[0]: unknown organization 'meta'",
     ]
 
 
 def test_reference_to_an_unknown_organization(corpus_copy):
-    corpus_copy.edit_annotations(lambda d: d["events"][4]["organizations"].append("openai"))
+    corpus_copy.edit_annotations(
+        lambda d: d["events"][E["founder"]]["organizations"].append("openai")
+    )
     assert problems_of(corpus_copy) == [
-        f"{corpus_copy.shown()}: events[4].organizations[3]: unknown organization 'openai'"
+        f"{corpus_copy.shown()}: events[6].organizations[3]: unknown organization 'openai'"
     ]
 
 
 def test_quote_not_verbatim(corpus_copy):
-    # A straight apostrophe where the text has a curly one is not verbatim.
+    # A straight dash where the text has an en dash is not verbatim.
     corpus_copy.edit_annotations(
-        lambda d: d["events"][2]["evidence"].update(quote="Open models - primarily from Meta")
+        lambda d: d["events"][E["catch-up"]]["evidence"].update(
+            quote="over the last couple of years, Open models - primarily from Meta and Mistral"
+        )
     )
     assert problems_of(corpus_copy) == [
-        f"{corpus_copy.shown()}: events[2].evidence.quote: not found in the article text"
+        f"{corpus_copy.shown()}: events[3].evidence.quote: not found in the article text"
     ]
 
 
 def test_ambiguous_quote(corpus_copy):
-    corpus_copy.edit_annotations(lambda d: d["events"][0]["evidence"].update(quote="open models"))
+    corpus_copy.edit_annotations(
+        lambda d: d["events"][E["results"]]["evidence"].update(quote="open models")
+    )
     assert problems_of(corpus_copy) == [
-        f"{corpus_copy.shown()}: events[0].evidence.quote:"
-        " occurs 5 times in the article text: quote more of it"
+        f"{corpus_copy.shown()}: events[8].date.label: 'later' is not in the quote:"
+        " a label says what the text says",
+    ]
+    corpus_copy.edit_annotations(
+        lambda d: d["events"][E["results"]]["date"].update(label=None, value="2027")
+    )
+    assert problems_of(corpus_copy)[0] == (
+        f"{corpus_copy.shown()}: events[8].date.sources: the quote does not state this date: cite its source URL"
+    )
+    corpus_copy.edit_annotations(
+        lambda d: d["events"][E["results"]]["date"].update(sources=["https://example.org/x"])
+    )
+    assert problems_of(corpus_copy) == [
+        f"{corpus_copy.shown()}: events[8].evidence.quote:"
+        " occurs 5 times in the article text: quote more of it",
     ]
 
 
 def test_alias_that_never_occurs(corpus_copy):
-    corpus_copy.edit_annotations(lambda d: d["organizations"][1].update(aliases=["Nvidia"]))
+    corpus_copy.edit_annotations(lambda d: d["organizations"][NVIDIA].update(aliases=["Nvidia"]))
     assert problems_of(corpus_copy) == [
-        f"{corpus_copy.shown()}: organizations[1].aliases[0]: 'Nvidia' never occurs in the article text"
+        f"{corpus_copy.shown()}: organizations[1].aliases[0].text: 'Nvidia' never occurs in the article text"
+    ]
+
+
+def test_a_case_insensitive_alias_matches_any_case(corpus_copy):
+    port = "sample-northwind-tools-for-the-port"
+    article = load_article(corpus_copy.folder(port), corpus_copy.root)
+    authority = article.organizations_by_id["harbour-city-port-authority"]
+    assert [(m.text, m.form) for m in authority.mentions] == [
+        ("Harbour City Port Authority", "name"),
+        ("The Port Authority", "alias"),
+        ("The port authority", "alias"),
     ]
 
 
 def test_alias_claimed_by_two_organizations(corpus_copy):
-    corpus_copy.edit_annotations(lambda d: d["organizations"][3].update(aliases=["Mistral"]))
+    corpus_copy.edit_annotations(lambda d: d["organizations"][META].update(aliases=["Mistral"]))
     assert problems_of(corpus_copy) == [
-        f"{corpus_copy.shown()}: organizations[3].aliases[0]: 'Mistral' is already a name or alias of 'mistral-ai'"
+        f"{corpus_copy.shown()}: organizations[3].aliases[0].text: 'Mistral' is already a name or alias of 'mistral-ai'"
     ]
 
 
+def test_an_alias_in_any_case_collides_with_a_name_in_that_case(corpus_copy):
+    corpus_copy.edit_annotations(
+        lambda d: d["organizations"][META].update(
+            aliases=[{"text": "nvidia", "case_insensitive": True}]
+        )
+    )
+    assert problems_of(corpus_copy)[0] == (
+        f"{corpus_copy.shown()}: organizations[3].aliases[0].text: 'nvidia' is already a name"
+        " or alias of 'nvidia'"
+    )
+
+
 def test_date_the_quote_does_not_state_needs_a_source(corpus_copy):
-    corpus_copy.edit_annotations(lambda d: d["events"][3]["date"].update(sources=[]))
+    corpus_copy.edit_annotations(lambda d: d["events"][E["launched"]]["date"].update(sources=[]))
     assert problems_of(corpus_copy) == [
-        f"{corpus_copy.shown()}: events[3].date.sources:"
+        f"{corpus_copy.shown()}: events[5].date.sources:"
         " the quote does not state this date: cite its source URL"
     ]
 
 
 def test_dates_out_of_chronological_order(corpus_copy):
-    corpus_copy.edit_annotations(lambda d: d["events"][0]["date"].update(value="2026-04"))
+    corpus_copy.edit_annotations(
+        lambda d: d["events"][E["openness"]]["date"].update(value="2026-04")
+    )
     assert problems_of(corpus_copy) == [
-        f"{corpus_copy.shown()}: events[3].date.value: 2026-03-16 comes before the previous"
+        f"{corpus_copy.shown()}: events[5].date.value: 2026-03-16 comes before the previous"
         " dated event (2026-04): events are listed in chronological order"
     ]
 
 
 def test_impossible_date_and_bad_enum(corpus_copy):
     def change(data):
-        data["events"][3]["date"]["value"] = "2026-02-30"
-        data["organizations"][0]["kind"] = "startup"
+        data["events"][E["launched"]]["date"]["value"] = "2026-02-30"
+        data["organizations"][MISTRAL]["kind"] = "startup"
 
     corpus_copy.edit_annotations(change)
     assert problems_of(corpus_copy) == [
         f"{corpus_copy.shown()}: organizations[0].kind: Must be one of: company, coalition,"
         " research-lab, university, nonprofit, government, media, other.",
-        f"{corpus_copy.shown()}: events[3].date.value: not a calendar date: day is out of range for month",
+        f"{corpus_copy.shown()}: events[5].date.value: not a calendar date: day is out of range for month",
+    ]
+
+
+def test_a_label_the_quote_does_not_say_is_refused(corpus_copy):
+    # The sample once labelled an event "before the announcement", which no text says.
+    corpus_copy.edit_annotations(
+        lambda d: d["events"][1]["date"].update(label="before the announcement"), SAMPLE_ID
+    )
+    assert problems_of(corpus_copy) == [
+        f"{corpus_copy.shown(SAMPLE_ID)}: events[1].date.label: 'before the announcement' is"
+        " not in the quote: a label says what the text says"
+    ]
+
+
+def test_an_event_links_only_organizations_its_quote_names(corpus_copy):
+    # The sample once linked Northwind to a quote that did not name it.
+    def change(data):
+        data["events"][2]["evidence"]["quote"] = (
+            "The Harbour City Library Consortium announced on 2 February 2026"
+        )
+
+    corpus_copy.edit_annotations(change, SAMPLE_ID)
+    assert problems_of(corpus_copy) == [
+        f"{corpus_copy.shown(SAMPLE_ID)}: events[2].organizations[1]:"
+        " 'northwind-data-cooperative' is not mentioned in the quote: link only who the quote names"
+    ]
+
+
+def test_a_name_that_never_occurs_needs_unnamed(corpus_copy):
+    corpus_copy.edit_annotations(lambda d: d["organizations"][META].update(name="Meta Platforms"))
+    problems = problems_of(corpus_copy)
+    assert problems[0] == (
+        f"{corpus_copy.shown()}: organizations[3].name: 'Meta Platforms' never occurs in the"
+        " article text: mark the organization unnamed if the article only refers to it"
+    )
+
+
+def test_an_unnamed_organization_is_found_by_its_references(corpus_copy):
+    def change(data):
+        data["organizations"][NVIDIA].update(name="NVIDIA Corporation", unnamed=True)
+        data["organizations"][NVIDIA]["aliases"] = ["NVIDIA"]
+
+    corpus_copy.edit_annotations(change)
+    assert validate_corpus(corpus_copy.root) == 3
+
+
+def test_a_reference_must_be_found_once_where_it_is_said_to_be(corpus_copy):
+    def change(data):
+        data["organizations"][NVIDIA]["references"] = [
+            {"text": "the company", "quote": "the company produces the CPUs"},
+            {"text": "models", "quote": "open models"},
+        ]
+
+    corpus_copy.edit_annotations(change)
+    assert problems_of(corpus_copy) == [
+        f"{corpus_copy.shown()}: organizations[1].references[0].quote: not found in the article text",
+        f"{corpus_copy.shown()}: organizations[1].references[1].quote: occurs 5 times in the"
+        " article text: quote more of it",
+    ]
+
+
+def test_a_reference_quote_holds_its_text_once(corpus_copy):
+    corpus_copy.edit_annotations(
+        lambda d: d["organizations"][NVIDIA]["references"].append(
+            {"text": "the company", "quote": "the GPUs"}
+        )
+    )
+    assert problems_of(corpus_copy) == [
+        f"{corpus_copy.shown()}: organizations[1].references[1].quote: the quote must hold the"
+        " text exactly once"
     ]
 
 
@@ -133,10 +263,11 @@ def test_text_format_problem_names_the_line(corpus_copy):
 
 
 def test_organization_must_agree_across_articles(corpus_copy):
-    corpus_copy.edit_annotations(lambda d: d["organizations"][2].update(name="Mistral"), SAMPLE_ID)
+    other = "sample-northwind-tools-for-the-port"
+    corpus_copy.edit_annotations(lambda d: d["organizations"][0].update(kind="company"), other)
     assert problems_of(corpus_copy) == [
-        f"{corpus_copy.shown(SAMPLE_ID)}: organizations[2].name: 'Mistral' differs from"
-        " 'Mistral AI' in article 'mistral-ai-joins-nvidia-nemotron-coalition'"
+        f"{corpus_copy.shown(other)}: organizations[0].kind: 'company' differs from"
+        f" 'nonprofit' in article '{SAMPLE_ID}'"
     ]
 
 
@@ -150,13 +281,17 @@ def test_problems_in_several_files_are_all_reported(corpus_copy):
 
 
 def test_create_app_refuses_an_invalid_corpus(corpus_copy):
-    corpus_copy.edit_annotations(lambda d: d["events"][2]["evidence"].update(quote="nowhere"))
-    with pytest.raises(CorpusError, match=r"events\[2\]\.evidence\.quote: not found"):
+    corpus_copy.edit_annotations(
+        lambda d: d["events"][E["launched"]]["evidence"].update(quote="nowhere")
+    )
+    with pytest.raises(CorpusError, match=r"events\[5\]\.evidence\.quote: not found"):
         create_app({"ARTICLE_DATA_DIR": str(corpus_copy.root)})
 
 
 def test_check_command_prints_each_problem_and_fails(corpus_copy):
-    corpus_copy.edit_annotations(lambda d: d["events"][2]["evidence"].update(quote="nowhere"))
+    corpus_copy.edit_annotations(
+        lambda d: d["events"][E["launched"]]["evidence"].update(quote="nowhere")
+    )
     corpus_copy.edit_annotations(
         lambda d: d["organizations"][0].update(aliases=["Zeta"]), SAMPLE_ID
     )
@@ -165,8 +300,8 @@ def test_check_command_prints_each_problem_and_fails(corpus_copy):
     )
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        f"{corpus_copy.shown()}: events[2].evidence.quote: not found in the article text",
-        f"{corpus_copy.shown(SAMPLE_ID)}: organizations[0].aliases[0]: 'Zeta' never occurs in the article text",
+        f"{corpus_copy.shown()}: events[5].evidence.quote: not found in the article text",
+        f"{corpus_copy.shown(SAMPLE_ID)}: organizations[0].aliases[0].text: 'Zeta' never occurs in the article text",
         f"2 problem(s) in {corpus_copy.root}",
     ]
 
@@ -174,4 +309,13 @@ def test_check_command_prints_each_problem_and_fails(corpus_copy):
 def test_check_command_passes_the_bundled_corpus():
     result = subprocess.run([CONSOLE_SCRIPT, "check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "2 article(s) valid" in result.stdout
+    assert "3 article(s) valid" in result.stdout
+
+
+def test_the_bundled_samples_name_only_fictional_organizations(corpus_copy):
+    seed_organizations = {o["id"] for o in corpus_copy.annotations(SEED_ID)["organizations"]}
+    for sample in (SAMPLE_ID, "sample-northwind-tools-for-the-port"):
+        data = corpus_copy.annotations(sample)
+        assert data["sample"] is True
+        for org in data["organizations"]:
+            assert org["id"] not in seed_organizations and not org.get("same_as")

@@ -6,25 +6,33 @@ import subprocess
 import pytest
 import requests
 
-from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID, SEED_URL, LiveServer, free_port
+from tests.helpers import (
+    CONSOLE_SCRIPT,
+    PORT_ID,
+    SAMPLE_ID,
+    SEED_ID,
+    SEED_URL,
+    LiveServer,
+    free_port,
+)
 
 pytestmark = pytest.mark.e2e
 
 
 def test_every_endpoint_serves_json(live_server):
     urls = {
-        "/v1/articles": lambda b: [a["id"] for a in b["items"]] == [SEED_ID, SAMPLE_ID],
+        "/v1/articles": lambda b: [a["id"] for a in b["items"]] == [SEED_ID, PORT_ID, SAMPLE_ID],
         SEED_URL: lambda b: b["counts"]["sections"] == 6,
         f"{SEED_URL}/sections": lambda b: b["items"][0]["id"] == "lead",
         f"{SEED_URL}/sections/what-this-means-in-practice": lambda b: len(b["paragraphs"]) == 3,
         f"{SEED_URL}/organizations": lambda b: b["total"] == 4,
         f"{SEED_URL}/organizations/meta": lambda b: b["mention_count"] == 1,
-        f"{SEED_URL}/timeline": lambda b: b["total"] == 6,
+        f"{SEED_URL}/timeline": lambda b: b["total"] == 9,
         f"{SEED_URL}/timeline/nemotron-coalition-launched": lambda b: (
             b["date"]["value"] == "2026-03-16"
         ),
-        "/v1/organizations": lambda b: b["total"] == 6,
-        "/v1/organizations/mistral-ai": lambda b: b["article_count"] == 2,
+        "/v1/organizations": lambda b: b["total"] == 8,
+        "/v1/organizations/northwind-data-cooperative": lambda b: b["article_count"] == 2,
         "/healthz": lambda b: b == {"status": "ok"},
         "/readyz": lambda b: b["status"] == "ready",
     }
@@ -67,13 +75,13 @@ def test_serve_honours_port_from_the_environment():
     server = LiveServer(port_from_env=True)
     try:
         server.wait_until_healthy()
-        assert requests.get(f"{server.url}/v1/articles", timeout=5).json()["total"] == 2
+        assert requests.get(f"{server.url}/v1/articles", timeout=5).json()["total"] == 3
     finally:
         server.stop()
 
 
 def test_serve_refuses_an_invalid_corpus(corpus_copy):
-    corpus_copy.edit_annotations(lambda d: d["events"][0]["evidence"].update(quote="nowhere"))
+    corpus_copy.edit_annotations(lambda d: d["events"][5]["evidence"].update(quote="nowhere"))
     result = subprocess.run(
         [str(CONSOLE_SCRIPT), "serve", "--port", str(free_port())],
         env={**os.environ, "ARTICLE_DATA_DIR": str(corpus_copy.root)},
@@ -83,6 +91,6 @@ def test_serve_refuses_an_invalid_corpus(corpus_copy):
     )
     assert result.returncode == 1
     assert (
-        f"{corpus_copy.shown()}: events[0].evidence.quote: not found in the article text"
+        f"{corpus_copy.shown()}: events[5].evidence.quote: not found in the article text"
         in result.stderr
     )

@@ -5,7 +5,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from article_data_api import create_app
-from tests.helpers import BUNDLED_CORPUS, HEADINGS, SAMPLE_ID, SEED_ID, SEED_URL
+from tests.helpers import BUNDLED_CORPUS, HEADINGS, PORT_ID, SAMPLE_ID, SEED_ID, SEED_URL
 
 
 def get_json(client, url, status=200):
@@ -17,8 +17,9 @@ def get_json(client, url, status=200):
 
 def test_article_list(client):
     body = get_json(client, "/v1/articles")
-    assert [a["id"] for a in body["items"]] == [SEED_ID, SAMPLE_ID]
-    assert (body["limit"], body["offset"], body["total"]) == (20, 0, 2)
+    # Newest first; the two undated samples last, in a fixed order (by their sort keys).
+    assert [a["id"] for a in body["items"]] == [SEED_ID, PORT_ID, SAMPLE_ID]
+    assert (body["limit"], body["offset"], body["total"]) == (20, 0, 3)
     assert body["links"] == {"self": "/v1/articles?limit=20&offset=0", "next": None, "prev": None}
     assert "score" not in body["items"][0] and "facets" not in body
     seed = body["items"][0]
@@ -27,8 +28,8 @@ def test_article_list(client):
         "paragraphs": 16,
         "words": 764,
         "organizations": 4,
-        "mentions": 26,
-        "events": 6,
+        "mentions": 27,
+        "events": 9,
     }
     assert seed["published"] == {
         "value": "2026-03-20",
@@ -38,16 +39,22 @@ def test_article_list(client):
         "confidence": "single-source",
     }
     assert seed["title_is_editorial"] is True and seed["sample"] is False
-    assert body["items"][1]["sample"] is True and body["items"][1]["published"] is None
+    assert seed["publisher"] == {"name": "neurabooks.online", "url": "https://neurabooks.online/"}
+    assert seed["authors"] == []
+    assert all(a["sample"] is True and a["published"] is None for a in body["items"][1:])
 
 
 def test_article_list_filters_keep_their_values_in_paging_links(client):
     body = get_json(
-        client, "/v1/articles?organization=mistral-ai&q=open+models&sort=newest&limit=1"
+        client,
+        "/v1/articles?organization=mistral-ai&organization=northwind-data-cooperative"
+        "&q=open&sort=newest&limit=1",
     )
     assert [a["id"] for a in body["items"]] == [SEED_ID]
     assert body["total"] == 2
-    filters = "organization=mistral-ai&q=open+models&sort=newest&limit=1"
+    filters = (
+        "organization=mistral-ai&organization=northwind-data-cooperative&q=open&sort=newest&limit=1"
+    )
     assert body["links"]["self"] == f"/v1/articles?{filters}&offset=0"
     assert body["links"]["next"].startswith(f"/v1/articles?{filters}&cursor=")
     assert body["links"]["prev"] is None
@@ -62,7 +69,7 @@ def test_article_list_filters_keep_their_values_in_paging_links(client):
 
 def test_article_list_past_the_end_is_an_empty_page(client):
     body = get_json(client, "/v1/articles?offset=40")
-    assert body["items"] == [] and body["total"] == 2
+    assert body["items"] == [] and body["total"] == 3
     assert body["links"]["next"] is None
 
 
@@ -70,9 +77,12 @@ def test_article_list_past_the_end_is_an_empty_page(client):
     ("query", "expected"),
     [
         ("q=nemotron", [SEED_ID]),
-        ("q=catalogue", [SAMPLE_ID]),
+        ("q=catalogue&sort=newest", [PORT_ID, SAMPLE_ID]),
+        ("q=librarians", [SAMPLE_ID]),
         ("organization=nvidia", [SEED_ID]),
-        ("organization=nvidia&organization=northwind-data-cooperative", [SEED_ID, SAMPLE_ID]),
+        ("organization=nvidia&organization=kestrel-language-labs", [SEED_ID, SAMPLE_ID]),
+        ("sample=true", [PORT_ID, SAMPLE_ID]),
+        ("sample=false", [SEED_ID]),
     ],
 )
 def test_article_list_filters(client, query, expected):
@@ -152,23 +162,41 @@ def test_organizations_sort_and_filter(client):
 
 def test_organization_in_article(client):
     body = get_json(client, f"{SEED_URL}/organizations/mistral-ai")
-    assert body["aliases"] == ["Mistral", "the French startup", "the French company"]
-    assert (body["kind"], body["country"]) == ("company", "France")
+    assert body["aliases"] == ["Mistral"]
+    assert (body["kind"], body["country"], body["unnamed"]) == ("company", "France", False)
     assert body["same_as"] == ["https://www.wikidata.org/wiki/Q119718658"]
     assert body["mention_count"] == 11
-    assert body["mentions"][0] == {
-        "section_id": "lead",
-        "paragraph": 0,
-        "start": 68,
-        "end": 78,
-        "text": "Mistral AI",
-    }
+    assert body["mentions"][:2] == [
+        {
+            "section_id": "lead",
+            "paragraph": 0,
+            "start": 68,
+            "end": 78,
+            "text": "Mistral AI",
+            "start_utf16": 68,
+            "end_utf16": 78,
+            "form": "name",
+        },
+        {
+            "section_id": "lead",
+            "paragraph": 0,
+            "start": 127,
+            "end": 145,
+            "text": "the French startup",
+            "start_utf16": 127,
+            "end_utf16": 145,
+            "form": "reference",
+        },
+    ]
     heading_mention = {
         "section_id": "what-mistral-brings-to-the-partnership",
         "paragraph": None,
         "start": 5,
         "end": 12,
         "text": "Mistral",
+        "start_utf16": 5,
+        "end_utf16": 12,
+        "form": "alias",
     }
     assert heading_mention in body["mentions"]
     assert body["links"] == {
@@ -180,11 +208,14 @@ def test_organization_in_article(client):
 def test_timeline(client):
     body = get_json(client, f"{SEED_URL}/timeline")
     assert [e["id"] for e in body["items"]] == [
-        "mistral-ai-founded-on-openness",
-        "nvidia-builds-ai-ecosystem",
+        "closed-systems-seemed-to-lead",
+        "mistral-ai-keeps-a-course-of-openness",
+        "mistral-ai-builds-competitive-models",
         "open-models-catch-up",
+        "nvidia-builds-ai-ecosystem",
         "nemotron-coalition-launched",
         "mistral-ai-joins-as-founder",
+        "mistral-ai-extends-multimodal-work",
         "partnership-results-visible",
     ]
     sections = {s["id"]: s for s in get_json(client, f"{SEED_URL}/sections")["items"]}
@@ -202,11 +233,15 @@ def test_timeline(client):
     ("query", "expected"),
     [
         ("organization=meta", ["open-models-catch-up"]),
-        ("status=anticipated", ["partnership-results-visible"]),
+        ("status=ongoing", ["mistral-ai-keeps-a-course-of-openness", "nvidia-builds-ai-ecosystem"]),
         ("organization=nvidia&status=past", ["nemotron-coalition-launched"]),
         (
             "status=anticipated&status=announced",
-            ["mistral-ai-joins-as-founder", "partnership-results-visible"],
+            [
+                "mistral-ai-joins-as-founder",
+                "mistral-ai-extends-multimodal-work",
+                "partnership-results-visible",
+            ],
         ),
     ],
 )
@@ -224,7 +259,7 @@ def test_event_detail(client):
         "sources": [],
         "confidence": None,
     }
-    assert body["organizations"] == ["mistral-ai", "nvidia"]
+    assert body["organizations"] == []  # the sentence names no one
     assert body["evidence"]["text"].endswith("will become visible later.")
     sample = get_json(client, f"/v1/articles/{SAMPLE_ID}/timeline/shared-search-announced")
     assert sample["date"]["confidence"] == "stated-in-article"
@@ -234,6 +269,8 @@ def test_organization_index(client):
     body = get_json(client, "/v1/organizations")
     assert [o["id"] for o in body["items"]] == [
         "harbour-city-library-consortium",
+        "harbour-city-port-authority",
+        "kestrel-language-labs",
         "meta",
         "mistral-ai",
         "nemotron-coalition",
@@ -246,38 +283,47 @@ def test_organization_index(client):
 
 
 def test_organization_index_entry_lists_articles_with_counts(client):
-    body = get_json(client, "/v1/organizations/mistral-ai")
-    assert (body["name"], body["article_count"], body["mention_count"]) == ("Mistral AI", 2, 12)
+    body = get_json(client, "/v1/organizations/northwind-data-cooperative")
+    assert (body["name"], body["article_count"], body["mention_count"]) == (
+        "Northwind Data Cooperative",
+        2,
+        4,
+    )
     assert body["articles"] == [
         {
-            "id": SEED_ID,
-            "title": "Mistral AI becomes a founding member of NVIDIA’s Nemotron coalition",
-            "sample": False,
-            "mention_count": 11,
-            "links": {"self": SEED_URL, "organization": f"{SEED_URL}/organizations/mistral-ai"},
+            "id": PORT_ID,
+            "title": "Sample article: Northwind's search tools go to the port",
+            "sample": True,
+            "mention_count": 1,
+            "links": {
+                "self": f"/v1/articles/{PORT_ID}",
+                "organization": f"/v1/articles/{PORT_ID}/organizations/northwind-data-cooperative",
+            },
         },
         {
             "id": SAMPLE_ID,
             "title": "Sample article: Harbour City libraries open a shared catalogue search",
             "sample": True,
-            "mention_count": 1,
+            "mention_count": 3,
             "links": {
                 "self": f"/v1/articles/{SAMPLE_ID}",
-                "organization": f"/v1/articles/{SAMPLE_ID}/organizations/mistral-ai",
+                "organization": f"/v1/articles/{SAMPLE_ID}/organizations/northwind-data-cooperative",
             },
         },
     ]
     assert body["links"] == {
-        "self": "/v1/organizations/mistral-ai",
-        "articles": "/v1/organizations/mistral-ai/articles",
+        "self": "/v1/organizations/northwind-data-cooperative",
+        "articles": "/v1/organizations/northwind-data-cooperative/articles",
     }
+    seed_only = get_json(client, "/v1/organizations/mistral-ai")
+    assert (seed_only["article_count"], seed_only["mention_count"]) == (1, 11)
 
 
 def test_health_and_readiness(client):
     assert get_json(client, "/healthz") == {"status": "ok"}
     ready = get_json(client, "/readyz")
     assert ready["status"] == "ready"
-    assert (ready["snapshot"]["articles"], ready["snapshot"]["events"]) == (2, 11)
+    assert (ready["snapshot"]["articles"], ready["snapshot"]["events"]) == (3, 16)
     assert ready["cache"] == {"backend": "SimpleCache", "ok": True}
     assert client.get("/readyz").headers["Cache-Control"] == "no-store"
 
@@ -308,7 +354,7 @@ def test_head_and_conditional_get(client, url):
 
 
 def test_collections_repeat_their_paging_links_in_a_link_header(client):
-    response = client.get("/v1/articles?limit=1&offset=1")
+    response = client.get("/v1/articles?limit=1&offset=2")
     links = response.get_json()["links"]
     assert links["next"] is None
     assert response.headers["Link"] == (
@@ -344,7 +390,10 @@ def test_health_answers_if_none_match_star_with_a_documented_304(client):
 @pytest.mark.parametrize(
     ("url", "args"),
     [
-        ("/v1/articles", {"q": "open models", "organization": "mistral-ai"}),
+        (
+            "/v1/articles",
+            {"q": "catalogue", "organization": "northwind-data-cooperative", "sample": "true"},
+        ),
         (f"{SEED_URL}/organizations", {"kind": "company", "sort": "name"}),
         (f"{SEED_URL}/timeline", {"organization": "mistral-ai", "status": "past"}),
         ("/v1/organizations", {"kind": "company"}),

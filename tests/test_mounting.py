@@ -36,7 +36,7 @@ def test_every_link_carries_the_prefix(host_client):
     linked = host_client.get(
         f"/news/v1/articles/{SEED_ID}", headers={"Accept": "application/ld+json"}
     )
-    assert linked.get_json()["@id"] == f"/news/v1/articles/{SEED_ID}"
+    assert linked.get_json()["@id"] == f"http://localhost/news/v1/articles/{SEED_ID}"
 
 
 def test_link_headers_and_redirects_carry_the_prefix(host_client):

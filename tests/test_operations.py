@@ -90,7 +90,7 @@ def test_start_up_logs_the_snapshot_it_serves(server):
         entry for entry in json_lines(server.printed()) if entry["message"] == "serving snapshot"
     ]
     counts = (serving["articles"], serving["sections"], serving["organizations"], serving["events"])
-    assert counts == (2, 9, 6, 11)
+    assert counts == (3, 11, 8, 16)
     ready = requests.get(f"{server.url}/readyz", timeout=5).json()
     assert serving["version"] == ready["snapshot"]["version"]
 
@@ -168,7 +168,7 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits_zero():
             chunks.append(chunk)
     response = b"".join(chunks)
     assert response.startswith(b"HTTP/1.1 200 OK")
-    assert json.loads(response.partition(b"\r\n\r\n")[2])["total"] == 6
+    assert json.loads(response.partition(b"\r\n\r\n")[2])["total"] == 9
     assert server.process.wait(timeout=25) == 0
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{server.url}/healthz", timeout=2)

@@ -96,18 +96,29 @@ def write_corpus(root) -> None:
         "timeline-cases",
         [
             "The Harbour Authority met in March 2026.",
-            "It opened a quay on 12 March 2026.",
-            "It was founded in 2025.",
-            "It will expand later.",
+            "The Harbour Authority opened a quay on 12 March 2026.",
+            "The Harbour Authority was founded in 2025.",
+            "The Harbour Authority will expand later.",
         ],
         {
             "published": published("2026-04-01"),
             "organizations": [org("harbour-authority")],
             "events": [
-                event("founded", "past", "2025", "It was founded in 2025."),
+                event("founded", "past", "2025", "The Harbour Authority was founded in 2025."),
                 event("met", "past", "2026-03", "The Harbour Authority met in March 2026."),
-                event("quay", "past", "2026-03-12", "It opened a quay on 12 March 2026."),
-                event("expand", "anticipated", None, "It will expand later.", label="later"),
+                event(
+                    "quay",
+                    "past",
+                    "2026-03-12",
+                    "The Harbour Authority opened a quay on 12 March 2026.",
+                ),
+                event(
+                    "expand",
+                    "anticipated",
+                    None,
+                    "The Harbour Authority will expand later.",
+                    label="later",
+                ),
             ],
         },
     )

@@ -44,7 +44,7 @@ def test_plain_text_is_the_publishers_text_byte_for_byte(seed):
 def test_every_mention_slices_out_its_own_text(seed):
     checked = 0
     for org in seed.organizations:
-        forms = {org.name, *org.aliases}
+        names = {"name": {org.name}, "alias": set(org.aliases)}
         for mention in org.mentions:
             section = seed.sections_by_id[mention.section_id]
             text = (
@@ -53,9 +53,27 @@ def test_every_mention_slices_out_its_own_text(seed):
                 else section.paragraphs[mention.paragraph]
             )
             assert text[mention.start : mention.end] == mention.text
-            assert mention.text in forms
+            if mention.form != "reference":
+                assert mention.text in names[mention.form]
             checked += 1
-    assert checked == seed.counts.mentions == 26
+    assert checked == seed.counts.mentions == 27
+
+
+def test_mentions_have_forms_and_references_are_curated_where_they_occur(seed):
+    orgs = seed.organizations_by_id
+    forms = {(m.text, m.form) for m in orgs["mistral-ai"].mentions}
+    assert forms == {
+        ("Mistral AI", "name"),
+        ("Mistral", "alias"),
+        ("the French startup", "reference"),
+        ("the French company", "reference"),
+    }
+    # "the company" refers to NVIDIA in one place only; elsewhere it is not a mention.
+    [company] = [m for m in orgs["nvidia"].mentions if m.form == "reference"]
+    paragraph = seed.sections_by_id[company.section_id].paragraphs[company.paragraph]
+    assert company.text == "the company"
+    assert paragraph[company.start :].startswith("the company produces the GPUs")
+    assert orgs["mistral-ai"].aliases == ("Mistral",)  # names only, never phrases
 
 
 def test_mentions_prefer_the_longest_name_and_respect_word_boundaries(seed):
@@ -69,7 +87,7 @@ def test_mentions_prefer_the_longest_name_and_respect_word_boundaries(seed):
     coalition_texts = [m.text for m in orgs["nemotron-coalition"].mentions]
     assert "NVIDIA Nemotron coalition" in coalition_texts
     # "NVIDIA" inside "NVIDIA Nemotron coalition" belongs to the coalition's name.
-    assert orgs["nvidia"].mention_count == 6
+    assert orgs["nvidia"].mention_count == 7
     assert [(m.section_id, m.paragraph) for m in orgs["meta"].mentions] == [
         ("openness-as-a-strategy-not-just-an-ideology", 1)
     ]
@@ -85,11 +103,20 @@ def test_every_event_quote_is_found_where_the_evidence_says(seed):
 def test_timeline_dates_are_sourced_or_relative(seed):
     timeline = [(e.id, e.status, e.date.value, e.date.precision, e.date.label) for e in seed.events]
     assert timeline == [
-        ("mistral-ai-founded-on-openness", "past", "2023-04", "month", "from the very beginning"),
-        ("nvidia-builds-ai-ecosystem", "ongoing", None, None, "in recent years"),
+        ("closed-systems-seemed-to-lead", "past", None, None, "for a long time"),
+        (
+            "mistral-ai-keeps-a-course-of-openness",
+            "ongoing",
+            "2023-09-27",
+            "day",
+            "from the very beginning",
+        ),
+        ("mistral-ai-builds-competitive-models", "past", None, None, "already"),
         ("open-models-catch-up", "past", None, None, "over the last couple of years"),
+        ("nvidia-builds-ai-ecosystem", "ongoing", None, None, "in recent years"),
         ("nemotron-coalition-launched", "past", "2026-03-16", "day", None),
         ("mistral-ai-joins-as-founder", "announced", "2026-03-16", "day", None),
+        ("mistral-ai-extends-multimodal-work", "anticipated", None, None, "in the future"),
         ("partnership-results-visible", "anticipated", None, None, "later"),
     ]
     # The article states no date, so every date cites where it comes from.
@@ -97,6 +124,23 @@ def test_timeline_dates_are_sourced_or_relative(seed):
         assert bool(event.date.sources) == (event.date.value is not None)
     launch = seed.events_by_id["nemotron-coalition-launched"].date
     assert launch.confidence == "confirmed" and len(launch.sources) == 2
+    # The policy of openness is dated by its first dated act, never by the founding.
+    openness = seed.events_by_id["mistral-ai-keeps-a-course-of-openness"].date
+    assert openness.sources == ("https://mistral.ai/news/announcing-mistral-7b/",)
+
+
+def test_every_label_is_what_the_quote_says_and_every_link_is_named_in_it(seed):
+    for event in seed.events:
+        if event.date.label:
+            assert event.date.label.casefold() in event.evidence.text.casefold(), event.id
+        named = {
+            org.id
+            for org in seed.organizations
+            for m in org.mentions
+            if (m.section_id, m.paragraph) == (event.evidence.section_id, event.evidence.paragraph)
+            and event.evidence.start <= m.start < event.evidence.end
+        }
+        assert set(event.organizations) <= named, event.id
 
 
 def test_nothing_reads_shared_at_run_time():

@@ -32,15 +32,15 @@ def build(corpus_copy, snapshots, **options):
 
 def test_a_build_publishes_a_snapshot_that_serves_every_resource(corpus_copy, snapshots):
     report = build(corpus_copy, snapshots)
-    assert (report.articles, report.changed, report.copied, report.removed) == (2, 2, 0, 0)
+    assert (report.articles, report.changed, report.copied, report.removed) == (3, 3, 0, 0)
     assert snapshots.current_version() == report.version
     snapshot = Snapshot(snapshots.folder(report.version))
     assert snapshot.counts == {
-        "articles": 2,
-        "sections": 9,
-        "organizations": 6,
-        "mentions": 33,
-        "events": 11,
+        "articles": 3,
+        "sections": 11,
+        "organizations": 8,
+        "mentions": 38,
+        "events": 16,
     }
     article = json.loads(snapshot.article(SEED_ID, "application/json"))
     assert article["counts"]["sections"] == 6
@@ -51,7 +51,7 @@ def test_an_unchanged_article_is_copied_and_a_changed_one_rebuilt(corpus_copy, s
     first = build(corpus_copy, snapshots)
     corpus_copy.edit_annotations(lambda d: d.update(title="A retitled zeppelin"), SAMPLE_ID)
     second = build(corpus_copy, snapshots)
-    assert (second.changed, second.copied) == (1, 1)
+    assert (second.changed, second.copied) == (1, 2)
     assert second.version != first.version
     snapshot = Snapshot(snapshots.folder(second.version))
     title = json.loads(snapshot.article(SAMPLE_ID, "application/json"))["title"]
@@ -74,17 +74,17 @@ def test_a_removed_article_leaves_the_snapshot_and_the_organization_index(corpus
     build(corpus_copy, snapshots)
     shutil.rmtree(corpus_copy.folder(SAMPLE_ID))
     report = build(corpus_copy, snapshots)
-    assert (report.articles, report.removed) == (1, 1)
+    assert (report.articles, report.removed) == (2, 1)
     snapshot = Snapshot(snapshots.folder(report.version))
-    mistral = json.loads(snapshot.organization("mistral-ai", "application/json"))
-    assert mistral["article_count"] == 1
-    assert snapshot.organization("northwind-data-cooperative", "application/json") is None
+    northwind = json.loads(snapshot.organization("northwind-data-cooperative", "application/json"))
+    assert northwind["article_count"] == 1
+    assert snapshot.organization("kestrel-language-labs", "application/json") is None
 
 
 def test_a_build_that_fails_validation_publishes_nothing(corpus_copy, snapshots):
     good = build(corpus_copy, snapshots)
-    corpus_copy.edit_annotations(lambda d: d["events"][0]["evidence"].update(quote="nowhere"))
-    with pytest.raises(CorpusError, match=r"events\[0\]\.evidence\.quote: not found"):
+    corpus_copy.edit_annotations(lambda d: d["events"][5]["evidence"].update(quote="nowhere"))
+    with pytest.raises(CorpusError, match=r"events\[5\]\.evidence\.quote: not found"):
         build(corpus_copy, snapshots)
     assert snapshots.current_version() == good.version
     assert [p.name for p in snapshots.versions.iterdir()] == [good.version]
@@ -130,7 +130,7 @@ def test_two_builds_racing_publish_whole_snapshots(corpus_copy, snapshots):
         thread.join(timeout=60)
     assert len(outcomes) == 2 and any(isinstance(o, str) for o in outcomes)
     snapshot = Snapshot(snapshots.folder(snapshots.current_version()))
-    assert snapshot.counts["articles"] == 2
+    assert snapshot.counts["articles"] == 3
 
 
 def test_old_snapshots_are_pruned_to_keep(corpus_copy, snapshots):
@@ -250,7 +250,7 @@ def test_import_then_build_shows_a_new_article_on_a_live_server(corpus_copy, tmp
     )
     try:
         server.wait_until_healthy()
-        assert requests.get(f"{server.url}/v1/articles", timeout=5).json()["total"] == 2
+        assert requests.get(f"{server.url}/v1/articles", timeout=5).json()["total"] == 3
         text = tmp_path / "depot.txt"
         text.write_text(
             "Riverside Transit Cooperative opened its first solar depot on Monday.\n", "utf-8"
@@ -269,7 +269,7 @@ def test_import_then_build_shows_a_new_article_on_a_live_server(corpus_copy, tmp
             text=True,
         )
         assert built.returncode == 0, built.stderr
-        assert "1 built, 2 copied unchanged" in built.stdout
+        assert "1 built, 3 copied unchanged" in built.stdout
         # Each worker switches on its own within a second: within 5 s every answer is new.
         statuses, found = [], []
         deadline = time.monotonic() + 5

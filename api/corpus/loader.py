@@ -8,7 +8,6 @@ every event's quote. Every problem found is reported with its file and field pat
 from __future__ import annotations
 
 import bisect
-import hashlib
 import itertools
 import json
 import re
@@ -19,10 +18,12 @@ from pathlib import Path
 from marshmallow import ValidationError
 
 from article_data_api.corpus.model import (
+    Agent,
     Article,
     ArticleOrganization,
     DateInfo,
     Event,
+    Mention,
     Section,
     TextSpan,
 )
@@ -126,52 +127,59 @@ def _build_article(
     article_id: str, parsed: list[ParsedSection], data: dict
 ) -> tuple[Article, list[tuple[str, str]]]:
     """Derive sections, mentions and evidence spans; return them with text problems."""
-    problems: list[tuple[str, str]] = []
     sections = tuple(
         Section(p.id, position, p.heading, p.paragraphs) for position, p in enumerate(parsed, 1)
     )
-    mentions = _find_mentions(sections, data["organizations"])
+    text = _ArticleText(sections)
+    mentions, problems = _find_mentions(text, data["organizations"])
     organizations = []
     for i, org in enumerate(data["organizations"]):
         found = mentions.get(org["id"], [])
-        if not found:
-            problems.append((f"organizations[{i}]", "never mentioned in the article text"))
-        matched = {span.text for span in found}
-        problems += [
-            (f"organizations[{i}].aliases[{j}]", f"{alias!r} never occurs in the article text")
-            for j, alias in enumerate(org["aliases"])
-            if alias not in matched
-        ]
+        problems += _naming_problems(i, org, found)
         organizations.append(
             ArticleOrganization(
-                **org
-                | {
-                    "aliases": tuple(org["aliases"]),
-                    "same_as": tuple(org["same_as"]),
-                    "mentions": tuple(found),
-                }
+                id=org["id"],
+                name=org["name"],
+                aliases=tuple(alias["text"] for alias in org["aliases"]),
+                kind=org["kind"],
+                description=org["description"],
+                country=org["country"],
+                role=org["role"],
+                same_as=tuple(org["same_as"]),
+                mentions=tuple(found),
+                unnamed=org["unnamed"],
             )
         )
     events = []
     for i, event in enumerate(data["events"]):
-        spans = _find_all(sections, event["evidence"]["quote"])
+        spans = text.find(event["evidence"]["quote"], headings=False)
         if len(spans) != 1:
-            problems.append(
-                (
-                    f"events[{i}].evidence.quote",
-                    "not found in the article text"
-                    if not spans
-                    else f"occurs {len(spans)} times in the article text: quote more of it",
-                )
-            )
+            problems.append((f"events[{i}].evidence.quote", _not_once(len(spans))))
             continue
+        [evidence] = spans
+        named = {
+            org_id
+            for org_id, found in mentions.items()
+            for m in found
+            if (m.section_id, m.paragraph) == (evidence.section_id, evidence.paragraph)
+            and evidence.start <= m.start
+            and m.end <= evidence.end
+        }
+        problems += [
+            (
+                f"events[{i}].organizations[{j}]",
+                f"{org_id!r} is not mentioned in the quote: link only who the quote names",
+            )
+            for j, org_id in enumerate(event["organizations"])
+            if org_id not in named
+        ]
         events.append(
             Event(
                 **event
                 | {
                     "date": _date(event["date"]),
                     "organizations": tuple(event["organizations"]),
-                    "evidence": spans[0],
+                    "evidence": evidence,
                 }
             )
         )
@@ -182,6 +190,8 @@ def _build_article(
         language=data["language"],
         source_url=data["source_url"],
         published=None if data["published"] is None else _date(data["published"]),
+        publisher=_agent(data["publisher"]),
+        authors=tuple(_agent(author) for author in data["authors"]),
         sample=data["sample"],
         sections=sections,
         organizations=tuple(organizations),
@@ -189,6 +199,139 @@ def _build_article(
         about=tuple(data["about"]),
     )
     return article, problems
+
+
+def _agent(data: dict | None) -> Agent | None:
+    return None if data is None else Agent(data["name"], data["url"])
+
+
+def _not_once(count: int) -> str:
+    if count == 0:
+        return "not found in the article text"
+    return f"occurs {count} times in the article text: quote more of it"
+
+
+def _naming_problems(i: int, org: dict, found: list[Mention]) -> list[tuple[str, str]]:
+    """An organization is named in the text (unless marked unnamed), and each of its
+    aliases occurs at least once."""
+    problems = []
+    if org["unnamed"]:
+        if not found:
+            problems.append((f"organizations[{i}]", "never mentioned in the article text"))
+    elif not any(m.form == "name" for m in found):
+        problems.append(
+            (
+                f"organizations[{i}].name",
+                f"{org['name']!r} never occurs in the article text: mark the organization"
+                " unnamed if the article only refers to it",
+            )
+        )
+    for j, alias in enumerate(org["aliases"]):
+        wanted = alias["text"].casefold() if alias["case_insensitive"] else alias["text"]
+        matched = {m.text.casefold() if alias["case_insensitive"] else m.text for m in found}
+        if not any(m.form == "alias" for m in found) or wanted not in matched:
+            problems.append(
+                (
+                    f"organizations[{i}].aliases[{j}].text",
+                    f"{alias['text']!r} never occurs in the article text",
+                )
+            )
+    return problems
+
+
+class _ArticleText:
+    """An article's headings and paragraphs searched as one text, joined by newlines (no
+    name or quote spans a line, and a newline is a word boundary); each match found in it
+    is located in its own heading or paragraph."""
+
+    def __init__(self, sections: tuple[Section, ...]) -> None:
+        self.places = [
+            (section.id, paragraph, text)
+            for section in sections
+            for paragraph, text in [
+                *([(None, section.heading)] if section.heading is not None else []),
+                *enumerate(section.paragraphs),
+            ]
+        ]
+        self.joined = "\n".join(text for _, _, text in self.places)
+        self.offsets = list(
+            itertools.accumulate((len(text) + 1 for _, _, text in self.places), initial=0)
+        )
+
+    def span(self, start: int, end: int, form: str | None = None) -> TextSpan:
+        """The span of ``joined[start:end]``, located in its own text."""
+        at = bisect.bisect_right(self.offsets, start) - 1
+        section_id, paragraph, text = self.places[at]
+        local = start - self.offsets[at]
+        span = TextSpan.within(section_id, paragraph, text, local, local + end - start)
+        return span if form is None else Mention(**span.__dict__, form=form)
+
+    def find(self, part: str, *, headings: bool = True) -> list[TextSpan]:
+        """Every occurrence of ``part``, overlapping ones included."""
+        spans = [self.span(start, start + len(part)) for start in _occurrences(self.joined, part)]
+        return spans if headings else [s for s in spans if s.paragraph is not None]
+
+    def is_word(self, start: int, end: int) -> bool:
+        """Whether ``joined[start:end]`` stands on word boundaries."""
+        return not (start and _WORD_CHAR.match(self.joined, start - 1)) and not _WORD_CHAR.match(
+            self.joined, end
+        )
+
+
+def _find_mentions(
+    text: _ArticleText, organizations: list[dict]
+) -> tuple[dict[str, list[Mention]], list[tuple[str, str]]]:
+    """Every mention: curated references first, at their quotes; then every name and
+    alias matched on word boundaries, leftmost and longest first, without overlaps (the
+    semantics of one alternation regex) and never inside a reference. A name nested in a
+    longer one (NVIDIA in "NVIDIA Nemotron coalition") counts for the longer only."""
+    problems: list[tuple[str, str]] = []
+    found: dict[str, list[tuple[int, Mention]]] = {}  # by position in the joined text
+    taken: list[tuple[int, int]] = []
+    for i, org in enumerate(organizations):
+        for j, reference in enumerate(org["references"]):
+            starts = _occurrences(text.joined, reference["quote"])
+            if len(starts) != 1:
+                problems.append(
+                    (f"organizations[{i}].references[{j}].quote", _not_once(len(starts)))
+                )
+                continue
+            start = starts[0] + reference["quote"].index(reference["text"])
+            end = start + len(reference["text"])
+            taken.append((start, end))
+            found.setdefault(org["id"], []).append((start, text.span(start, end, "reference")))
+    exact = {org["name"]: (org["id"], "name") for org in organizations}
+    exact |= {
+        alias["text"]: (org["id"], "alias")
+        for org in organizations
+        for alias in org["aliases"]
+        if not alias["case_insensitive"]
+    }
+    candidates = [
+        (start, -len(form), owner, kind)
+        for form, (owner, kind) in exact.items()
+        for start in _occurrences(text.joined, form)
+    ]
+    candidates += [
+        (match.start(), -len(match.group()), org["id"], "alias")
+        for org in organizations
+        for alias in org["aliases"]
+        if alias["case_insensitive"]
+        for match in re.finditer(re.escape(alias["text"]), text.joined, re.IGNORECASE)
+    ]
+    taken_until = 0
+    for start, negative_length, owner, kind in sorted(candidates):
+        end = start - negative_length
+        if start < taken_until or not text.is_word(start, end):
+            continue
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        taken_until = end
+        found.setdefault(owner, []).append((start, text.span(start, end, kind)))
+    in_order = {
+        owner: [m for _, m in sorted(spans, key=lambda s: s[0])] for owner, spans in found.items()
+    }
+    return in_order, problems
 
 
 def _shown(root: Path, path: Path) -> str:
@@ -203,48 +346,6 @@ def _date(data: dict) -> DateInfo:
 _WORD_CHAR = re.compile(r"\w")
 
 
-def _find_mentions(
-    sections: tuple[Section, ...], organizations: list[dict]
-) -> dict[str, list[TextSpan]]:
-    """Match every name and alias on word boundaries, leftmost and longest first, without
-    overlaps: the semantics of one alternation regex, without compiling one per article.
-
-    The headings and paragraphs are searched as one text, joined by newlines (no name
-    spans a line, and a newline is a word boundary), then each match is located.
-    """
-    owner = {org["name"]: org["id"] for org in organizations}
-    owner |= {alias: org["id"] for org in organizations for alias in org["aliases"]}
-    places = [
-        (section.id, paragraph, text)
-        for section in sections
-        for paragraph, text in [
-            *([(None, section.heading)] if section.heading is not None else []),
-            *enumerate(section.paragraphs),
-        ]
-    ]
-    joined = "\n".join(text for _, _, text in places)
-    offsets = list(itertools.accumulate((len(text) + 1 for _, _, text in places), initial=0))
-    candidates = sorted(
-        (start, -len(form), form)
-        for form in owner
-        for start in _occurrences(joined, form)
-        if not (start and _WORD_CHAR.match(joined, start - 1))
-        and not _WORD_CHAR.match(joined, start + len(form))
-    )
-    found: dict[str, list[TextSpan]] = {}
-    taken_until = 0
-    for start, negative_length, form in candidates:
-        if start >= taken_until:
-            taken_until = start - negative_length
-            at = bisect.bisect_right(offsets, start) - 1
-            section_id, paragraph, _ = places[at]
-            local = start - offsets[at]
-            found.setdefault(owner[form], []).append(
-                TextSpan(section_id, paragraph, local, local + len(form), form)
-            )
-    return found
-
-
 def _occurrences(text: str, part: str) -> list[int]:
     """Every start of ``part`` in ``text``, overlapping ones included."""
     starts = []
@@ -253,24 +354,6 @@ def _occurrences(text: str, part: str) -> list[int]:
         starts.append(start)
         start = text.find(part, start + 1)
     return starts
-
-
-def _find_all(sections: tuple[Section, ...], quote: str) -> list[TextSpan]:
-    """Every occurrence of ``quote`` inside a single paragraph."""
-    return [
-        TextSpan(section.id, paragraph, start, start + len(quote), quote)
-        for section in sections
-        for paragraph, text in enumerate(section.paragraphs)
-        for start in _occurrences(text, quote)
-    ]
-
-
-def corpus_fingerprint(root: Path) -> str:
-    """A short hash of every article file, so caches can tell corpora apart."""
-    digest = hashlib.sha256()
-    for path in sorted((root / "articles").glob("*/*")):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
 
 
 def article_folders(root: Path) -> list[Path]:

@@ -35,13 +35,56 @@ class DateInfo:
 @dataclass(frozen=True)
 class TextSpan:
     """Where a string sits: ``paragraph`` is an index into the section's paragraphs,
-    or None for its heading; ``start``/``end`` are code-point offsets into that text."""
+    or None for its heading; ``start``/``end`` are code-point offsets into that text, and
+    ``start_utf16``/``end_utf16`` the same places in UTF-16 code units (JavaScript's)."""
 
     section_id: str
     paragraph: int | None
     start: int
     end: int
     text: str
+    start_utf16: int
+    end_utf16: int
+
+    @classmethod
+    def within(
+        cls, section_id: str, paragraph: int | None, whole: str, start: int, end: int
+    ) -> TextSpan:
+        """The span of ``whole[start:end]``."""
+        return cls(
+            section_id,
+            paragraph,
+            start,
+            end,
+            whole[start:end],
+            utf16_offset(whole, start),
+            utf16_offset(whole, end),
+        )
+
+
+def utf16_offset(text: str, index: int) -> int:
+    """The UTF-16 offset of code point ``index`` of ``text``: one more for each code
+    point beyond the Basic Multilingual Plane before it (an emoji, say)."""
+    if text.isascii():
+        return index
+    return index + sum(1 for character in text[:index] if ord(character) > 0xFFFF)
+
+
+@dataclass(frozen=True)
+class Mention(TextSpan):
+    """A place where an article names or refers to an organization: by its ``name``, an
+    ``alias`` (another name), or a ``reference`` (a descriptive phrase, "the French
+    startup", curated at this very place)."""
+
+    form: str = "name"
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A publisher or an author."""
+
+    name: str
+    url: str | None
 
 
 @dataclass(frozen=True)
@@ -68,7 +111,8 @@ class ArticleOrganization:
     country: str | None
     role: str
     same_as: tuple[str, ...]
-    mentions: tuple[TextSpan, ...]
+    mentions: tuple[Mention, ...]
+    unnamed: bool = False
 
     @property
     def mention_count(self) -> int:
@@ -104,6 +148,8 @@ class Article:
     language: str
     source_url: str | None
     published: DateInfo | None
+    publisher: Agent | None
+    authors: tuple[Agent, ...]
     sample: bool
     sections: tuple[Section, ...]
     organizations: tuple[ArticleOrganization, ...]

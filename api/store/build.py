@@ -213,7 +213,7 @@ def _write_article(db: sqlite3.Connection, article: Article) -> None:
                 org.kind,
                 org.mention_count,
                 encode(representations.article_organization(article.id, org)),
-                encode(linked_data.standalone(linked_data.organization(org, path))),
+                encode(linked_data.standalone(linked_data.role(org, article.id, path))),
                 encode(representations.organization_article(article, org)),
             )
             for org in article.organizations
@@ -254,7 +254,13 @@ def _index_of(article: Article, digest: str, stat: str) -> ArticleIndex:
         paragraphs=tuple(p for s in article.sections for p in s.paragraphs),
         organizations=tuple(
             OrganizationInArticle(
-                i, org.id, org.name, org.kind, json.dumps(list(org.same_as)), org.mention_count
+                i,
+                org.id,
+                org.name,
+                org.kind,
+                json.dumps(list(org.aliases)),
+                json.dumps(list(org.same_as)),
+                org.mention_count,
             )
             for i, org in enumerate(article.organizations)
         ),
@@ -548,7 +554,7 @@ class Builder:
             ),
         )
         index.executemany(
-            "INSERT INTO article_organizations VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO article_organizations VALUES (?,?,?,?,?,?,?,?,?)",
             [
                 (
                     o.organization_id,
@@ -557,6 +563,7 @@ class Builder:
                     o.position,
                     o.name,
                     o.kind,
+                    o.aliases,
                     o.same_as,
                     o.mention_count,
                 )
@@ -653,13 +660,17 @@ class Builder:
             "SELECT organization_id, COUNT(*), SUM(mention_count) FROM article_organizations"
             " WHERE organization_id IN (SELECT id FROM touched) GROUP BY organization_id"
         ).fetchall()
+        # Links and other names, gathered from every article (newest first), without repeats.
         same_as: dict[str, dict[str, None]] = {}
-        for org_id, urls in index.execute(
-            "SELECT organization_id, same_as FROM article_organizations"
-            " WHERE same_as != '[]' AND organization_id IN (SELECT id FROM touched)"
+        aliases: dict[str, dict[str, None]] = {}
+        for org_id, names, urls in index.execute(
+            "SELECT organization_id, aliases, same_as FROM article_organizations"
+            " WHERE (same_as != '[]' OR aliases != '[]')"
+            " AND organization_id IN (SELECT id FROM touched)"
             " ORDER BY organization_id, newest_key DESC"
         ):
             same_as.setdefault(org_id, {}).update(dict.fromkeys(json.loads(urls)))
+            aliases.setdefault(org_id, {}).update(dict.fromkeys(json.loads(names)))
         shards = _ShardReader(folder)
         for org_id, article_count, mention_count in totals:
             newest = index.execute(
@@ -677,7 +688,9 @@ class Builder:
             )
             entries = [shards.entry(article_id, org_id) for _, _, article_id in newest]
             body = representations.organization(org, entries)
-            ld = linked_data.standalone(linked_data.organization(org, representations.path))
+            ld = linked_data.standalone(
+                linked_data.organization(org, tuple(aliases.get(org_id, ())), representations.path)
+            )
             index.execute(
                 "INSERT INTO organizations VALUES (?,?,?,?,?,?,?,?)",
                 (

@@ -49,6 +49,7 @@ CREATE TABLE article_organizations (
     position INTEGER NOT NULL,
     name TEXT NOT NULL,
     kind TEXT NOT NULL,
+    aliases TEXT NOT NULL,
     same_as TEXT NOT NULL,
     mention_count INTEGER NOT NULL,
     PRIMARY KEY (organization_id, newest_key)
@@ -141,6 +142,7 @@ class OrganizationInArticle:
     organization_id: str
     name: str
     kind: str
+    aliases: str
     same_as: str
     mention_count: int
 

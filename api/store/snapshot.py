@@ -18,6 +18,7 @@ from typing import Any
 
 import tantivy
 
+from article_data_api.corpus.model import utf16_offset
 from article_data_api.encoding import encode
 from article_data_api.negotiation import LD_JSON
 from article_data_api.store import search
@@ -638,8 +639,18 @@ class Snapshot:
                 "paragraph": paragraph,
                 "start": start,
                 "end": end,
+                "start_utf16": utf16_offset(text, start),
+                "end_utf16": utf16_offset(text, end),
                 "text": text[start:end],
-                "marks": [{"start": m.start, "end": m.end} for m in inside],
+                "marks": [
+                    {
+                        "start": m.start,
+                        "end": m.end,
+                        "start_utf16": utf16_offset(text, m.start),
+                        "end_utf16": utf16_offset(text, m.end),
+                    }
+                    for m in inside
+                ],
             }
             for *_, kind, section_id, paragraph, start, end, text, inside in sorted(
                 best, key=lambda f: f[2]
