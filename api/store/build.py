@@ -49,6 +49,7 @@ from article_data_api.store.keys import (
     ascending_key,
     day_range,
     descending_key,
+    event_tie,
     tie_of,
 )
 from article_data_api.store.layout import (
@@ -271,7 +272,7 @@ def _index_of(article: Article, digest: str, stat: str) -> ArticleIndex:
                 status=event.status,
                 first_day=day_range(event.date.value)[0],
                 last_day=day_range(event.date.value)[1],
-                tie=tie_of(f"{article.id}/{event.id}"),
+                tie=event_tie(article.id, i),
                 month=_month(event.date.value),
                 text=" ".join([event.title, event.description, event.evidence.text]),
             )

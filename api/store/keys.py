@@ -19,6 +19,7 @@ from typing import Any
 
 TIE_BITS = 36
 TIE_MASK = (1 << TIE_BITS) - 1
+EVENT_POSITION_BITS = 8
 # Undated items sort after every date in both directions: last when oldest come first
 # (a day after any YYYYMMDD) and last when newest come first (day 0).
 UNDATED_LAST_ASCENDING = 99_999_999
@@ -43,6 +44,14 @@ def day_range(value: str | None) -> tuple[int, int] | tuple[None, None]:
 def tie_of(identity: str) -> int:
     """A stable hash of an item's identity, the low bits of its sort keys."""
     return int.from_bytes(hashlib.blake2b(identity.encode(), digest_size=8).digest()) & TIE_MASK
+
+
+def event_tie(article_id: str, position: int) -> int:
+    """An event's tie: its article's hash, then its place in the article's timeline, so
+    that events of one article on one day keep the order the article gives them."""
+    return ((tie_of(article_id) >> EVENT_POSITION_BITS) << EVENT_POSITION_BITS) | (
+        position & ((1 << EVENT_POSITION_BITS) - 1)
+    )
 
 
 def ascending_key(first_day: int | None, tie: int) -> int:
