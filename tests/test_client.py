@@ -55,7 +55,7 @@ def test_every_endpoint_has_a_method(api):
     assert client.get_section(SEED_ID, "lead")["heading"] is None
     assert client.list_article_organizations(SEED_ID, sort="name")["items"][0]["name"] == "Meta"
     assert client.get_article_organization(SEED_ID, "nvidia")["mention_count"] == 7
-    assert client.list_timeline(SEED_ID, status="anticipated")["total"] == 1
+    assert client.list_timeline(SEED_ID, status="anticipated")["total"] == 2
     assert (
         client.get_event(SEED_ID, "nemotron-coalition-launched")["date"]["confidence"]
         == "confirmed"
