@@ -5,7 +5,7 @@ from __future__ import annotations
 import http
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
@@ -46,6 +46,36 @@ def bad_parameter(error: PageError) -> Response:
     return problem_response(400, f"Invalid parameters: {error.parameter}.", invalid_params=params)
 
 
+def _detail(status: int, error: HTTPException) -> str:
+    """Our own words for errors raised without a message (never Werkzeug's stock text)."""
+    path = request.script_root + request.path
+    if status == 404:
+        detail = f"There is no resource at {path}."
+        nearby = _nearby_route()
+        return detail + (f" Did you mean {request.script_root + nearby}?" if nearby else "")
+    if status == 405:
+        allowed = ", ".join(
+            sorted(getattr(error, "valid_methods", None) or ["GET", "HEAD", "OPTIONS"])
+        )
+        return f"{request.method} is not allowed at {path}: use {allowed}."
+    return http.HTTPStatus(status).description
+
+
+def _nearby_route() -> str | None:
+    """The path this one was probably meant to be: without a trailing slash, or in lower
+    case (ids are lower-case slugs), if that path has a route."""
+    adapter = current_app.url_map.bind("localhost", request.script_root)
+    path = request.path
+    for candidate in dict.fromkeys([path.rstrip("/"), path.lower(), path.lower().rstrip("/")]):
+        if candidate and candidate != path:
+            try:
+                adapter.match(candidate, "GET")
+            except HTTPException:
+                continue
+            return candidate
+    return None
+
+
 class ProblemApi(Api):
     """flask-smorest's Api, answering every HTTP error with problem details."""
 
@@ -71,7 +101,7 @@ class ProblemApi(Api):
             return problem_response(
                 status, f"Invalid parameters: {names}.", headers, invalid_params=params
             )
-        detail = data.get("message") or error.description or http.HTTPStatus(status).description
+        detail = data.get("message") or _detail(status, error)
         return problem_response(status, detail, headers)
 
     def _register_responses(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Response, current_app, g, request
 from flask_smorest import abort
@@ -14,13 +14,16 @@ from article_data_api.encoding import encode
 from article_data_api.negotiation import JSON, LD_JSON
 from article_data_api.query import link_query
 from article_data_api.representations import absolute_ids, with_root
-from article_data_api.store import Page
+from article_data_api.store import Page, current_store
 
 
-def item_response(body: bytes | None, what: str, item_id: str) -> Response:
-    """The item the store found, in the negotiated representation, or a 404 problem."""
+def item_response(
+    body: bytes | None, what: str, item_id: str, article_id: str | None = None
+) -> Response:
+    """The item the store found, in the negotiated representation, or a 404 problem that
+    offers the closest ids (of the article's parts, when ``article_id`` is given)."""
     if body is None:
-        abort(404, message=f"No {what} with id {item_id!r}.")
+        not_found(what, item_id, article_id)
     if g.media_type == LD_JSON:
         return json_response(absolute_ids(body, request.environ[BASE_URL_KEY]), LD_JSON)
     return json_response(with_root(body, request.script_root))
@@ -29,7 +32,17 @@ def item_response(body: bytes | None, what: str, item_id: str) -> Response:
 def require(found: bool, what: str, item_id: str) -> None:
     """A 404 problem unless the parent resource exists."""
     if not found:
-        abort(404, message=f"No {what} with id {item_id!r}.")
+        not_found(what, item_id)
+
+
+def not_found(what: str, item_id: str, article_id: str | None = None) -> NoReturn:
+    """Abort with a 404 problem naming the missing id and the closest known ones."""
+    kind = "organization_in_article" if what == "organization" and article_id else what
+    suggestions = current_store().suggest(kind, item_id, article_id)
+    message = f"No {what} with id {item_id!r}."
+    if suggestions:
+        message += " Did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+    abort(404, message=message)
 
 
 def page_response(page: Page, args: Mapping[str, Any]) -> Response:

@@ -7,7 +7,9 @@ problem that names the parameter:
 - a paging cursor is an opaque token that only the API mints;
 - q must hold a letter or digit, in any script (Python's ``[^\\W_]``);
 - a date must exist in the calendar (the pattern already rules out month 13 and day 32,
-  not February 30).
+  not February 30);
+- an id in a filter must be one the corpus holds (a typo is refused with the closest ids,
+  never answered with an empty list).
 
 Those rejections, and only those, are not failures. Every other parameter of a
 schema-valid request must still be accepted; the tests check both rules themselves.
@@ -25,6 +27,8 @@ VALIDATED_BEYOND_THE_SCHEMA = {
     "published_before": "not a calendar date",
     "date_from": "not a calendar date",
     "date_to": "not a calendar date",
+    "organization": "no organization with id",
+    "article": "no article with id",
 }
 
 

@@ -1,11 +1,22 @@
 """Every endpoint through Flask's test client, asserting content."""
 
+import json
+import shutil
+import subprocess
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
 from article_data_api import create_app
-from tests.helpers import BUNDLED_CORPUS, HEADINGS, PORT_ID, SAMPLE_ID, SEED_ID, SEED_URL
+from tests.helpers import (
+    BUNDLED_CORPUS,
+    HEADINGS,
+    PORT_ID,
+    SAMPLE_ID,
+    SEED_ID,
+    SEED_URL,
+    write_article,
+)
 
 
 def get_json(client, url, status=200):
@@ -407,3 +418,51 @@ def test_every_query_argument_flows_into_the_paging_links(client, url, args):
         assert link is not None, rel
         kept = dict(parse_qsl(urlsplit(link).query))
         assert {name: kept.get(name) for name in args} == args, rel
+
+
+def test_offsets_slice_the_text_in_code_points_and_in_utf16_as_javascript_does(tmp_path):
+    # An emoji (two UTF-16 units, one code point) before a mention shifts the two apart.
+    root = tmp_path / "corpus"
+    write_article(
+        root,
+        "emoji-first",
+        ["🙂🙂 Aurora Energy builds a hangar; Aurora Energy grows."],
+        {
+            "organizations": [
+                {
+                    "id": "aurora-energy",
+                    "name": "Aurora Energy",
+                    "kind": "company",
+                    "description": "A fictional company.",
+                    "role": "Builds.",
+                }
+            ]
+        },
+    )
+    app = create_app({"ARTICLE_DATA_DIR": str(root)})
+    client = app.test_client()
+    paragraph = get_json(client, "/v1/articles/emoji-first/sections/lead")["paragraphs"][0]
+    org = get_json(client, "/v1/articles/emoji-first/organizations/aurora-energy")
+    spans = [(m["start"], m["end"], m["start_utf16"], m["end_utf16"]) for m in org["mentions"]]
+    assert spans == [(3, 16, 5, 18), (34, 47, 36, 49)]
+    for mention in org["mentions"]:
+        assert paragraph[mention["start"] : mention["end"]] == "Aurora Energy"
+        units = paragraph.encode("utf-16-le")
+        assert (
+            units[2 * mention["start_utf16"] : 2 * mention["end_utf16"]].decode("utf-16-le")
+            == "Aurora Energy"
+        )
+    node = shutil.which("node")
+    if node:  # JavaScript itself, where it is installed
+        script = "const [t, s, e] = JSON.parse(process.argv[1]); console.log(t.slice(s, e));"
+        for mention in org["mentions"]:
+            arguments = json.dumps([paragraph, mention["start_utf16"], mention["end_utf16"]])
+            sliced = subprocess.run([node, "-e", script, arguments], capture_output=True, text=True)
+            assert sliced.stdout.strip() == "Aurora Energy"
+    hit = get_json(client, "/v1/articles?q=hangar")["items"][0]["highlights"][0]
+    assert (
+        paragraph.encode("utf-16-le")[2 * hit["start_utf16"] : 2 * hit["end_utf16"]].decode(
+            "utf-16-le"
+        )
+        == hit["text"]
+    )

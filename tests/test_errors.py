@@ -110,3 +110,56 @@ def test_server_errors_are_problems_without_internals():
     body = problem(response, 500)
     assert body["title"] == "Internal Server Error"
     assert "secret" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("url", "name", "reason"),
+    [
+        (
+            "/v1/articles?organization=nvidai",
+            "organization",
+            "no organization with id 'nvidai': did you mean 'nvidia'?",
+        ),
+        (
+            f"{SEED_URL}/timeline?organization=mistral",
+            "organization",
+            "no organization with id 'mistral': did you mean 'mistral-ai'?",
+        ),
+        (
+            "/v1/events?article=mistral-ai-joins",
+            "article",
+            "no article with id 'mistral-ai-joins': did you mean"
+            " 'mistral-ai-joins-nvidia-nemotron-coalition'?",
+        ),
+        ("/v1/articles?limit=1&limit=2", "limit", "given more than once; it takes one value"),
+        ("/v1/articles?q=x&q=y", "q", "given more than once; it takes one value"),
+    ],
+)
+def test_a_typo_in_a_filter_is_a_400_that_offers_the_closest_ids(client, url, name, reason):
+    assert problem(client.get(url), 400)["invalid_params"] == [
+        {"name": name, "location": "query", "reason": reason}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [
+        (
+            f"{SEED_URL}/sections/Lead",
+            f"There is no resource at {SEED_URL}/sections/Lead. Did you mean {SEED_URL}/sections/lead?",
+        ),
+        ("/v1/articles/", "There is no resource at /v1/articles/. Did you mean /v1/articles?"),
+        (f"{SEED_URL}/", f"There is no resource at {SEED_URL}/. Did you mean {SEED_URL}?"),
+        (f"{SEED_URL}/sections/leed", "No section with id 'leed'. Did you mean 'lead'?"),
+        ("/v1/organizations/nvidai", "No organization with id 'nvidai'. Did you mean 'nvidia'?"),
+        (
+            f"{SEED_URL}/organizations/nvidai",
+            "No organization with id 'nvidai'. Did you mean 'nvidia'?",
+        ),
+        ("/v1/nowhere", "There is no resource at /v1/nowhere."),
+    ],
+)
+def test_a_wrong_path_is_a_404_problem_that_suggests_the_right_one(client, url, detail):
+    body = problem(client.get(url), 404)
+    assert body["detail"] == detail
+    assert "The requested URL was not found" not in body["detail"]  # never Werkzeug's text

@@ -57,4 +57,4 @@ class ArticleOrganizationById(MethodView):
         store = current_store()
         require(store.has_article(article_id), "article", article_id)
         body = store.article_organization(article_id, organization_id, g.media_type)
-        return item_response(body, "organization", organization_id)
+        return item_response(body, "organization", organization_id, article_id)

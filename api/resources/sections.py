@@ -40,4 +40,6 @@ class SectionById(MethodView):
         """
         store = current_store()
         require(store.has_article(article_id), "article", article_id)
-        return item_response(store.section(article_id, section_id), "section", section_id)
+        return item_response(
+            store.section(article_id, section_id), "section", section_id, article_id
+        )

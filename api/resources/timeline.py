@@ -43,4 +43,5 @@ class EventById(MethodView):
         """
         store = current_store()
         require(store.has_article(article_id), "article", article_id)
-        return item_response(store.event(article_id, event_id, g.media_type), "event", event_id)
+        body = store.event(article_id, event_id, g.media_type)
+        return item_response(body, "event", event_id, article_id)

@@ -8,6 +8,7 @@ page cache shares the files between worker processes.
 
 from __future__ import annotations
 
+import difflib
 import json
 import sqlite3
 import threading
@@ -216,6 +217,47 @@ class Snapshot:
     def has_organization(self, organization_id: str) -> bool:
         return self._one("SELECT 1 FROM organizations WHERE id = ?", organization_id) is not None
 
+    def suggest(self, kind: str, wanted: str, article_id: str | None = None) -> list[str]:
+        """The known ids closest to ``wanted``, best first: ``kind`` is article or
+        organization (across the corpus), or section, event or organization_in_article
+        (within ``article_id``)."""
+        if kind in ("article", "organization"):
+            table = f"{kind}s"
+            candidates: list[str] = []
+            for prefix in (wanted[:2], wanted[:1]):  # ids that begin alike, then fewer alike
+                candidates = [
+                    row[0]
+                    for row in self._db().execute(
+                        f"SELECT id FROM {table} WHERE id >= ? AND id < ? LIMIT ?",
+                        (prefix, prefix + "\uffff", SUGGESTION_CANDIDATES),
+                    )
+                ]
+                found = difflib.get_close_matches(wanted.lower(), candidates, n=3, cutoff=0.6)
+                found = found or [c for c in candidates if c.startswith(wanted)][:3]  # cut short
+                if found:
+                    return found
+            return []
+        table, column = _ARTICLE_PARTS[kind]
+        candidates = [
+            row[0]
+            for row in self._shard(article_id).execute(
+                f"SELECT {column} FROM {table} WHERE article_id = ?", (article_id,)
+            )
+        ]
+        return difflib.get_close_matches(wanted.lower(), candidates, n=3, cutoff=0.6)
+
+    def _known_organizations(self, args: Mapping[str, Any]) -> None:
+        """A filter naming an organization the corpus does not hold is a typo: a 400 that
+        offers the closest ids, never a silently empty result."""
+        unknown = [org for org in args.get("organization") or () if not self.has_organization(org)]
+        if unknown:
+            raise PageError(
+                "organization",
+                "; ".join(
+                    _unknown("organization", o, self.suggest("organization", o)) for o in unknown
+                ),
+            )
+
     def article(self, article_id: str, media_type: str) -> bytes | None:
         column = "article_ld" if media_type == LD_JSON else "article"
         return self._from_shard(article_id, f"SELECT {column} FROM articles WHERE id = ?")
@@ -270,6 +312,7 @@ class Snapshot:
         return page_in_memory(sorted(keyed), args, sort)
 
     def timeline(self, article_id: str, args: Mapping[str, Any]) -> Page:
+        self._known_organizations(args)
         statuses = args.get("status")
         organizations = set(args["organization"]) if args.get("organization") else None
         rows = self._shard(article_id).execute(
@@ -369,6 +412,7 @@ class Snapshot:
         sort = args.get("sort") or ("relevance" if parsed else "newest")
         if sort == "relevance" and parsed is None:
             sort = "newest"  # with nothing to rank by, every article ranks alike
+        self._known_organizations(args)
         filters = _article_filters(self._articles.schema, args)
         if parsed is None and not filters and not args.get("facets"):
             key = "newest_key" if sort == "newest" else "oldest_key"
@@ -410,6 +454,10 @@ class Snapshot:
         the filters, facets, and how a date filter's range holds each event."""
         parsed = self._parsed(args)
         sort = args.get("sort") or "oldest"
+        self._known_organizations(args)
+        if args.get("article") and not self.has_article(args["article"]):
+            wanted = args["article"]
+            raise PageError("article", _unknown("article", wanted, self.suggest("article", wanted)))
         filters = _event_filters(self._events.schema, args)
         dated = _day_filter(args, "date_from", "date_to")
         located = ("article_id", "position", "first_day", "last_day")
@@ -656,6 +704,23 @@ class Snapshot:
                 best, key=lambda f: f[2]
             )
         ]
+
+
+SUGGESTION_CANDIDATES = 5000
+# The parts of an article whose ids a "did you mean" looks among: table and id column.
+_ARTICLE_PARTS = {
+    "section": ("sections", "id"),
+    "event": ("events", "id"),
+    "organization_in_article": ("article_organizations", "organization_id"),
+}
+
+
+def _unknown(what: str, wanted: str, suggestions: list[str]) -> str:
+    """``no organization with id 'nvidai': did you mean 'nvidia'?``"""
+    message = f"no {what} with id {wanted!r}"
+    if suggestions:
+        message += ": did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+    return message
 
 
 # Each sort of /v1/organizations as the SQL columns of its key (an index covers each).
