@@ -140,7 +140,7 @@ class Blueprint(flask_smorest.Blueprint):
                     "headers": {"ETag": "ETag"},
                 },
                 406: "NOT_ACCEPTABLE",
-                # gunicorn answers these, as problems, before the request reaches the app.
+                # The HTTP layer answers these before the request is routed.
                 414: "REQUEST_URI_TOO_LONG",
                 431: "REQUEST_HEADER_FIELDS_TOO_LARGE",
             }

@@ -16,14 +16,16 @@ from flask import Flask
 from flask_caching.backends.base import BaseCache
 from flask_caching.backends.rediscache import RedisCache
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+from article_data_api.config import DEFAULT_CACHE_MAX_BYTES
 
 
 class MemoryCache(BaseCache):
     """A worker's own cache of bytes: least recently used entries go first once the
     values pass ``max_bytes`` in all."""
 
-    def __init__(self, default_timeout: int = 300, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(
+        self, default_timeout: int = 300, max_bytes: int = DEFAULT_CACHE_MAX_BYTES
+    ) -> None:
         super().__init__(default_timeout)
         self.max_bytes = max_bytes
         self.used_bytes = 0
@@ -34,7 +36,7 @@ class MemoryCache(BaseCache):
     def factory(cls, app: Flask, config: dict[str, Any], args: list, kwargs: dict) -> MemoryCache:
         return cls(
             config.get("CACHE_DEFAULT_TIMEOUT", 300),
-            config.get("CACHE_MAX_BYTES", DEFAULT_MAX_BYTES),
+            config.get("CACHE_MAX_BYTES", DEFAULT_CACHE_MAX_BYTES),
         )
 
     def get(self, key: str) -> bytes | None:
@@ -101,7 +103,32 @@ class RawBytes:
         return value
 
 
+# Policies that evict entries when Redis is full; the others refuse writes instead.
+EVICTING_POLICIES = ("allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu")
+
+
 class BytesRedisCache(RedisCache):
     """flask-caching's Redis backend, storing raw bytes instead of pickles."""
 
     serializer = RawBytes()
+
+    def memory_warnings(self) -> list[str]:
+        """What is wrong with the server's memory cap: without ``maxmemory`` a response
+        cache grows until Redis (or its host) runs out of memory."""
+        try:
+            config = self._write_client.config_get("maxmemory*")
+        except Exception:  # managed Redis often disables CONFIG: say so, not fail
+            return ["cannot read maxmemory (CONFIG GET refused): make sure one is set"]
+        warnings = []
+        if int(config.get("maxmemory", 0)) == 0:
+            warnings.append(
+                "maxmemory is not set: Redis will grow without bound;"
+                " set maxmemory and maxmemory-policy allkeys-lru"
+            )
+        policy = config.get("maxmemory-policy", "")
+        if policy not in EVICTING_POLICIES:
+            warnings.append(
+                f"maxmemory-policy is {policy!r}: when full, Redis refuses new entries;"
+                " set allkeys-lru"
+            )
+        return warnings

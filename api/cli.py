@@ -7,7 +7,13 @@ import os
 import sys
 from pathlib import Path
 
-from article_data_api.config import bundled_corpus
+from article_data_api.config import (
+    ConfigError,
+    allow_outside_links,
+    bundled_corpus,
+    log_level,
+    positive_workers,
+)
 from article_data_api.corpus.importer import (
     CANDIDATES_FILE,
     HEADING_RULE,
@@ -31,7 +37,10 @@ def check(corpus_dir: Path) -> int:
     from article_data_api.store.build import validate_corpus
 
     try:
-        count = validate_corpus(corpus_dir)
+        count = validate_corpus(corpus_dir, allow_outside_links=allow_outside_links(os.environ))
+    except ConfigError as error:
+        print(f"article-data-api check: {error}", file=sys.stderr)
+        return 1
     except CorpusError as error:
         return print_problems(error, corpus_dir)
     print(f"{corpus_dir}: {count} article(s) valid")
@@ -47,10 +56,13 @@ def build(corpus_dir: Path, out: Path | None, keep: int) -> int:
 
     snapshots = SnapshotDir(out) if out else snapshot_dir({"ARTICLE_DATA_DIR": str(corpus_dir)})
     try:
-        report = Builder(corpus_dir, snapshots, keep=keep).build()
+        builder = Builder(
+            corpus_dir, snapshots, keep=keep, allow_outside_links=allow_outside_links(os.environ)
+        )
+        report = builder.build()
     except CorpusError as error:
         return print_problems(error, corpus_dir)
-    except (SnapshotError, OSError) as error:
+    except (SnapshotError, OSError, ConfigError) as error:
         print(f"article-data-api build: {error}", file=sys.stderr)
         return 1
     if not report.published:
@@ -95,12 +107,21 @@ def import_text(
     return check(corpus)
 
 
+def workers_option(value: str) -> int:
+    """``--workers``: refused unless 1 or more, before anything starts."""
+    try:
+        return positive_workers(value, "--workers")
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def serve(host: str | None, port: int | None, workers: int | None) -> int:
     """Run the production server until it is stopped; options override the environment."""
     # Imported here: check and import need neither Flask nor the server.
+    import dataclasses
+
     from article_data_api import create_app
-    from article_data_api.config import ConfigError
-    from article_data_api.server import Server, server_settings
+    from article_data_api.server import run, server_settings
     from article_data_api.store.layout import SnapshotError
 
     try:
@@ -109,12 +130,11 @@ def serve(host: str | None, port: int | None, workers: int | None) -> int:
     except (CorpusError, ConfigError, SnapshotError) as error:
         print(f"article-data-api: cannot start: {error}", file=sys.stderr)
         return 1
-    if host is not None or port is not None:
-        default_host, default_port = settings["bind"].rsplit(":", 1)
-        settings["bind"] = f"{host or default_host}:{port or default_port}"
-    if workers is not None:
-        settings["workers"] = workers
-    Server(app, settings).run()
+    overrides = {"host": host, "port": port, "workers": workers}
+    settings = dataclasses.replace(
+        settings, **{name: value for name, value in overrides.items() if value is not None}
+    )
+    run(app, settings, "article_data_api:create_app")
     return 0
 
 
@@ -130,11 +150,13 @@ def write_openapi(output: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="article-data-api", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    serve_parser = commands.add_parser("serve", help="run the API with gunicorn")
+    serve_parser = commands.add_parser("serve", help="run the API with granian")
     serve_parser.add_argument("--host", help="address to bind (default: $HOST or 0.0.0.0)")
     serve_parser.add_argument("--port", type=int, help="port to bind (default: $PORT or 8000)")
     serve_parser.add_argument(
-        "--workers", type=int, help="worker processes (default: $WORKERS or 2 x CPUs + 1)"
+        "--workers",
+        type=workers_option,
+        help="worker processes (default: $WORKERS, or the CPUs this process may use)",
     )
     import_parser = commands.add_parser(
         "import",
@@ -203,7 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     openapi_parser.add_argument("output", type=Path, help="where to write it, as YAML")
     args = parser.parse_args(argv)
-    configure_logging(os.environ.get("LOG_LEVEL", "INFO"))
+    try:
+        configure_logging(log_level(os.environ))
+    except ConfigError as error:
+        print(f"article-data-api: cannot start: {error}", file=sys.stderr)
+        return 1
     if args.command == "check":
         return check(args.corpus_dir)
     if args.command == "import":

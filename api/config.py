@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 DEFAULT_CACHE_MAX_AGE = 300
+DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024
 # The documented names of the response cache's backends, and the classes behind them.
 # NullCache turns the response cache off (the benchmark measures first requests with it).
 CACHE_BACKENDS = {
@@ -45,7 +46,9 @@ def settings_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, Any]
     """Flask config from the documented environment variables; raise ConfigError."""
     settings: dict[str, Any] = {
         "CACHE_MAX_AGE": _non_negative_int(environ, "CACHE_MAX_AGE", DEFAULT_CACHE_MAX_AGE),
+        "CACHE_MAX_BYTES": _non_negative_int(environ, "CACHE_MAX_BYTES", DEFAULT_CACHE_MAX_BYTES),
         "LOG_LEVEL": log_level(environ),
+        "ALLOW_OUTSIDE_LINKS": allow_outside_links(environ),
     }
     for name in ("ARTICLE_DATA_DIR", "SNAPSHOT_DIR", "PUBLIC_BASE_URL"):
         if environ.get(name):
@@ -63,6 +66,21 @@ def settings_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, Any]
             "CACHE_OPTIONS": REDIS_TIMEOUTS,
         }
     return settings
+
+
+def allow_outside_links(environ: Mapping[str, str]) -> bool:
+    """ALLOW_OUTSIDE_LINKS: whether the corpus may hold symbolic links to files outside it."""
+    value = environ.get("ALLOW_OUTSIDE_LINKS", "").lower()
+    if value not in ("", "0", "1", "false", "true"):
+        raise ConfigError(f"ALLOW_OUTSIDE_LINKS={value!r}: must be 1 or 0 (or true or false)")
+    return value in ("1", "true")
+
+
+def positive_workers(value: str, source: str) -> int:
+    """A worker count given as ``source``; raise ConfigError unless it is 1 or more."""
+    if not (value.isdigit() and int(value) > 0):
+        raise ConfigError(f"{source}={value!r}: must be a whole number, 1 or more")
+    return int(value)
 
 
 def log_level(environ: Mapping[str, str]) -> str:
@@ -125,5 +143,4 @@ def base_config() -> dict[str, Any]:
         # A day: keys of a replaced snapshot or version then leave a shared Redis by
         # themselves. Each worker's own cache holds at most CACHE_MAX_BYTES.
         "CACHE_DEFAULT_TIMEOUT": 86400,
-        "CACHE_MAX_BYTES": 64 * 1024 * 1024,
     }

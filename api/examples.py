@@ -123,7 +123,7 @@ def examples_by_operation() -> dict[str, Examples]:
                     "organizations": store.counts["organizations"],
                     "events": store.counts["events"],
                 },
-                "cache": {"backend": "SimpleCache", "ok": True},
+                "cache": {"backend": "SimpleCache", "ok": True, "warnings": []},
             }
         },
     }

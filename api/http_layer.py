@@ -19,6 +19,7 @@ import struct
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 import orjson
 from flask import Flask
@@ -59,6 +60,11 @@ RETRY_CACHE_AFTER_SECONDS = 1.0
 MOUNT_POINTS_KEPT = 8
 # Longer Accept headers are refused: parsing one costs in proportion to its length.
 MAX_ACCEPT_CHARACTERS = 1024
+# The request's own limits, checked before anything else reads it (the server's buffer
+# holds a head of up to 64 KiB; see api.server).
+MAX_REQUEST_TARGET_BYTES = 4094  # path and query string, percent-encoding decoded
+MAX_HEADER_FIELDS = 50
+MAX_HEADER_FIELD_BYTES = 8190  # name, ": " and value
 # The layout of a cached response: magic, then the length of a JSON head, then the head,
 # the body and the gzip body. Nothing in it can execute, unlike a pickle.
 CACHE_MAGIC = b"ADA1"
@@ -83,7 +89,7 @@ class Rendered(NamedTuple):
         return cls(status, kept, body, _etag(body) if status.startswith("200") else None)
 
     @classmethod
-    def problem(cls, status: int, detail: str, instance: str, **extensions: Any) -> Rendered:
+    def problem(cls, status: int, detail: str, instance: str | None, **extensions: Any) -> Rendered:
         document = problem_document(status, detail, instance, **extensions)
         line = f"{status} {json.loads(document)['title']}"
         return cls(line, [("Content-Type", PROBLEM_JSON)], document, None)
@@ -164,6 +170,9 @@ class HttpLayer:
         self.adapters: dict[str, MapAdapter] = {}
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        over = _over_limits(environ)
+        if over is not None:
+            return self._send(over, environ, start_response)
         method = environ["REQUEST_METHOD"]
         if method == "OPTIONS":
             return self._options(environ, start_response)
@@ -190,8 +199,10 @@ class HttpLayer:
         instance = script_name + path
         try:
             endpoint, _ = self._adapter(script_name).match(path, "GET")
-        except (HTTPException, RequestRedirect):
-            return None, None  # Flask answers the 404 (or redirect)
+        except RequestRedirect as redirect:
+            return _redirect(redirect, environ), None
+        except HTTPException:
+            return None, None  # Flask answers the 404
         route = self.routes.get(endpoint)
         if route is None:
             return None, None
@@ -343,6 +354,41 @@ class HttpLayer:
             ],
         )
         return []
+
+
+def _redirect(redirect: RequestRedirect, environ: dict) -> Rendered:
+    """The routing's redirect (``/docs`` to ``/docs/``) as a relative Location: the
+    client's Host header never becomes part of an answer."""
+    location = urlsplit(redirect.new_url).path
+    query = environ.get("QUERY_STRING", "")
+    return Rendered(
+        "308 Permanent Redirect",
+        [("Location", location + (f"?{query}" if query else ""))],
+        b"",
+        None,
+    )
+
+
+def _over_limits(environ: dict) -> Rendered | None:
+    """A 414 or 431 problem for a request over the documented limits, or None."""
+    path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+    if len(path) + len(query) > MAX_REQUEST_TARGET_BYTES:
+        detail = f"The path and query string are over {MAX_REQUEST_TARGET_BYTES} bytes."
+        return Rendered.problem(414, detail, None)
+    fields = [
+        (name, value)
+        for name, value in environ.items()
+        if name.startswith("HTTP_") or name in ("CONTENT_TYPE", "CONTENT_LENGTH")
+    ]
+    if len(fields) > MAX_HEADER_FIELDS:
+        detail = f"The request has over {MAX_HEADER_FIELDS} header fields."
+        return Rendered.problem(431, detail, None)
+    for name, value in fields:
+        if len(name.removeprefix("HTTP_")) + 2 + len(value) > MAX_HEADER_FIELD_BYTES:
+            shown = name.removeprefix("HTTP_").replace("_", "-").title()
+            detail = f"The {shown} header field is over {MAX_HEADER_FIELD_BYTES} bytes."
+            return Rendered.problem(431, detail, None)
+    return None
 
 
 _HOST = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")

@@ -16,13 +16,29 @@ from flask import Flask
 
 access_log = logging.getLogger("article_data_api.access")
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# JSON leaves these unescaped, yet terminals and log shippers act on them: C1 controls
+# such as NEL (a line break to some) and CSI (a terminal escape), and the Unicode line and
+# paragraph separators.
+_UNSAFE_IN_LOGS = re.compile("[\x7f-\x9f\u2028\u2029]")
+# What a client sent is logged up to this many characters: a line stays a line's size.
+MAX_LOGGED_CHARACTERS = 1024
 
 
 def json_line(created: float, level: str, logger: str, message: str, fields: dict) -> str:
-    """``{"time", "level", "logger", "message", ...fields}`` on one line."""
+    """``{"time", "level", "logger", "message", ...fields}`` on one line, every control
+    character escaped."""
     time_utc = dt.datetime.fromtimestamp(created, dt.UTC).isoformat(timespec="milliseconds")
     line = {"time": time_utc, "level": level, "logger": logger, "message": message, **fields}
-    return json.dumps(line, ensure_ascii=False)
+    return _UNSAFE_IN_LOGS.sub(
+        lambda match: f"\\u{ord(match.group()):04x}", json.dumps(line, ensure_ascii=False)
+    )
+
+
+def _clipped(text: str) -> str:
+    """Client input as logged: cut to MAX_LOGGED_CHARACTERS, saying how much was cut."""
+    if len(text) <= MAX_LOGGED_CHARACTERS:
+        return text
+    return f"{text[:MAX_LOGGED_CHARACTERS]}…[{len(text) - MAX_LOGGED_CHARACTERS} more]"
 
 
 class JsonFormatter(logging.Formatter):
@@ -69,13 +85,13 @@ class AccessLog:
         if access_log.isEnabledFor(logging.INFO):
             fields = {
                 "method": environ["REQUEST_METHOD"],
-                "path": environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
-                "query": environ.get("QUERY_STRING", ""),
+                "path": _clipped(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")),
+                "query": _clipped(environ.get("QUERY_STRING", "")),
                 "status": int(status[0].split(" ", 1)[0]),
                 "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                 "bytes": sum(map(len, body)),
                 "request_id": request_id,
-                "user_agent": environ.get("HTTP_USER_AGENT", ""),
+                "user_agent": _clipped(environ.get("HTTP_USER_AGENT", "")),
             }
             line = json_line(time.time(), "INFO", access_log.name, "request", fields)
             (self.stream or sys.stdout).write(line + "\n")

@@ -1,4 +1,8 @@
-"""The production server for ``article-data-api serve``: gunicorn, configured in code.
+"""The production server behind ``article-data-api serve``: granian, configured in code.
+
+Why granian (measured, see docs/server.md): it reads and writes connections in Rust,
+outside the Python workers, so slow, idle or hostile clients hold sockets, never the
+workers that answer requests; and it keeps connections alive between requests.
 
 ``python -m article_data_api.server MODULE:APP`` serves any WSGI app with exactly these
 settings: the benchmark serves its bare Flask baseline that way.
@@ -7,85 +11,178 @@ settings: the benchmark serves its bare Flask baseline that way.
 from __future__ import annotations
 
 import importlib
+import math
 import multiprocessing
 import os
+import resource
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
+from granian import Granian
+from granian.constants import Interfaces
+from granian.http import HTTP1Settings
+from granian.log import LogLevels
 
-from article_data_api.config import ConfigError
+from article_data_api.config import ConfigError, log_level, positive_workers
+
+# Python threads per worker that run the app. Requests are short and CPU-bound, so more
+# threads only contend for the worker's GIL; two let a slow search share the worker.
+THREADS_PER_WORKER = 2
+# A client must send its request's head within this time, or its connection is closed.
+HEADER_READ_TIMEOUT_MS = 10_000
+# The most a request's head may take in granian's buffer. Anything over the app's own
+# limits (api.limits) but under this gets the app's problem+json; over it, granian
+# answers a bare 431 before the app is involved.
+HEAD_BUFFER_BYTES = 65_536
+# On SIGTERM, requests in flight get this long to finish before workers are killed.
+GRACEFUL_TIMEOUT_SECONDS = 20
+# Connections a worker holds open at once, idle or slow ones included (granian's
+# "backpressure" counts connections, not requests in progress); more wait in the kernel's
+# backlog. Each costs a file descriptor and a few KiB of Rust memory, no Python thread.
+CONNECTIONS_PER_WORKER = 1024
+BACKLOG = 2048
 
 
-def server_settings(environ: Mapping[str, str]) -> dict[str, Any]:
-    """gunicorn's settings, from the documented environment variables."""
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str
+    port: int
+    workers: int
+    log_level: str
+
+
+def usable_cpus(root: Path = Path("/")) -> int:
+    """The CPUs this process may use: its affinity, capped by its cgroup's CPU quota
+    (a container limited to 1.5 CPUs gets 2), never the host's count."""
+    cpus = len(os.sched_getaffinity(0))
+    quota = _cgroup_quota(root)
+    return max(1, min(cpus, math.ceil(quota))) if quota is not None else cpus
+
+
+def _cgroup_quota(root: Path) -> float | None:
+    """CPUs allowed by the cgroup quota (v2 ``cpu.max`` or v1 ``cpu.cfs_*``), or None."""
+    try:
+        membership = (root / "proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        membership = []
+    for line in membership:
+        _, controllers, path = line.split(":", 2)
+        relative = path.lstrip("/")
+        if controllers == "":  # cgroup v2
+            candidates = [root / "sys/fs/cgroup" / relative, root / "sys/fs/cgroup"]
+            for folder in candidates:
+                try:
+                    quota, period = (folder / "cpu.max").read_text().split()
+                except (OSError, ValueError):
+                    continue
+                return None if quota == "max" else int(quota) / int(period)
+        elif "cpu" in controllers.split(","):  # cgroup v1
+            for folder in (root / "sys/fs/cgroup/cpu" / relative, root / "sys/fs/cgroup/cpu"):
+                try:
+                    quota = int((folder / "cpu.cfs_quota_us").read_text())
+                    period = int((folder / "cpu.cfs_period_us").read_text())
+                except (OSError, ValueError):
+                    continue
+                return None if quota <= 0 else quota / period
+    return None
+
+
+def server_settings(environ: Mapping[str, str]) -> ServerSettings:
+    """The server's settings, from the documented environment variables."""
     workers = environ.get("WORKERS", "")
-    if workers and not (workers.isdigit() and int(workers) > 0):
-        raise ConfigError(f"WORKERS={workers!r}: must be a whole number, 1 or more")
-    loglevel = environ.get("LOG_LEVEL", "info").upper()
+    port = environ.get("PORT", "8000")
+    if not (port.isdigit() and 0 < int(port) < 65536):
+        raise ConfigError(f"PORT={port!r}: must be a port number, 1 to 65535")
+    return ServerSettings(
+        host=environ.get("HOST", "0.0.0.0"),
+        port=int(port),
+        workers=positive_workers(workers, "WORKERS") if workers else usable_cpus(),
+        log_level=log_level(environ),
+    )
+
+
+def logging_config(level: str) -> dict[str, Any]:
+    """granian's own messages as JSON lines, like the app's."""
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": "json",
+        "stream": "ext://sys.stdout",
+    }
     return {
-        "bind": f"{environ.get('HOST', '0.0.0.0')}:{environ.get('PORT', '8000')}",
-        "workers": int(workers) if workers else multiprocessing.cpu_count() * 2 + 1,
-        "worker_class": "article_data_api.gunicorn_worker.ProblemWorker",
-        # Load the corpus once in the master: an invalid corpus stops start-up before any
-        # worker forks, and workers share the loaded pages.
-        "preload_app": True,
-        "reload": False,
-        "timeout": 30,
-        # On SIGTERM, requests in flight get this long to finish before workers are killed.
-        "graceful_timeout": 20,
-        "keepalive": 5,
-        "limit_request_line": 4094,
-        "limit_request_fields": 50,
-        "limit_request_field_size": 8190,
-        # The app logs every request as one JSON line (article_data_api.logs); gunicorn's
-        # own access log would say it twice.
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": loglevel.lower(),
-        "control_socket_disable": True,
-        # gunicorn's own messages as JSON lines too, like the app's.
-        "logconfig_dict": {
-            "version": 1,
-            "disable_existing_loggers": False,
-            "formatters": {"json": {"()": "article_data_api.logs.JsonFormatter"}},
-            "handlers": {
-                "stdout": {
-                    "class": "logging.StreamHandler",
-                    "formatter": "json",
-                    "stream": "ext://sys.stdout",
-                }
-            },
-            "root": {"level": loglevel, "handlers": ["stdout"]},
-            "loggers": {
-                "gunicorn.error": {"level": loglevel, "handlers": ["stdout"], "propagate": False}
-            },
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "article_data_api.logs.JsonFormatter"}},
+        "handlers": {"stdout": handler},
+        "root": {"level": level, "handlers": ["stdout"]},
+        "loggers": {
+            "_granian": {"level": level, "handlers": ["stdout"], "propagate": False},
+            "granian.access": {"level": "WARNING", "handlers": ["stdout"], "propagate": False},
         },
     }
 
 
-class Server(BaseApplication):
-    """gunicorn running ``app`` with ``settings``."""
+def _in_worker(app: Callable) -> Callable:
+    """The preloaded app, as each forked worker starts serving it.
 
-    def __init__(self, app: Callable, settings: Mapping[str, Any]) -> None:
-        self.app = app
-        self.settings = settings
-        super().__init__()
+    granian builds every request's environ on top of a copy of the process environment,
+    so a variable such as ``HTTP_IF_NONE_MATCH`` would read as a header the client never
+    sent. Settings are read by now; those names go.
+    """
+    for name in [n for n in os.environ if n.startswith("HTTP_") or n.startswith("CONTENT_")]:
+        del os.environ[name]
+    return app
 
-    def load_config(self) -> None:
-        for name, value in self.settings.items():
-            self.cfg.set(name, value)
 
-    def load(self) -> Callable:
-        return self.app
+def connections_per_worker() -> int:
+    """CONNECTIONS_PER_WORKER, or fewer where the open-file limit (raised to its hard
+    maximum first) leaves less room."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    limit = hard if hard != resource.RLIM_INFINITY else CONNECTIONS_PER_WORKER * 2
+    return max(16, min(CONNECTIONS_PER_WORKER, limit - 64))  # room for files and sockets
+
+
+def run(app: Callable, settings: ServerSettings, name: str) -> None:
+    """Serve the loaded WSGI ``app`` until SIGTERM or SIGINT; SIGHUP restarts the workers
+    gracefully."""
+    # Workers are forked from this process, so they share what it loaded (the app, its
+    # validated settings) instead of each loading it again.
+    multiprocessing.set_start_method("fork", force=True)
+    level = settings.log_level.lower()
+    server = Granian(
+        name,
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.WSGI,
+        workers=settings.workers,
+        blocking_threads=THREADS_PER_WORKER,
+        backlog=BACKLOG,
+        backpressure=connections_per_worker(),
+        http1_settings=HTTP1Settings(
+            header_read_timeout=HEADER_READ_TIMEOUT_MS,
+            keep_alive=True,
+            max_buffer_size=HEAD_BUFFER_BYTES,
+        ),
+        log_level=LogLevels(level),
+        log_dictconfig=logging_config(settings.log_level),
+        # The app logs every request as one JSON line (article_data_api.logs).
+        log_access=False,
+        workers_kill_timeout=GRACEFUL_TIMEOUT_SECONDS,
+        respawn_failed_workers=True,
+    )
+    server.serve(target_loader=partial(_in_worker, app), wrap_loader=False)
 
 
 def main(argv: list[str]) -> None:
     """Serve ``MODULE:APP`` with the API's settings, from the environment."""
     module, _, name = argv[0].partition(":")
     app = getattr(importlib.import_module(module), name)
-    Server(app, server_settings(os.environ)).run()
+    run(app, server_settings(os.environ), argv[0])
 
 
 if __name__ == "__main__":

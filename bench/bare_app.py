@@ -1,7 +1,7 @@
 """The baseline: bare Flask returning a precomputed byte string of a requested size.
 
 It does the least a Flask view can do: route, then write bytes. The benchmark serves
-it under the same gunicorn settings as the API, with ``BENCH_SIZES`` listing the sizes
+it under the same server settings as the API, with ``BENCH_SIZES`` listing the sizes
 of the API responses it is compared with.
 """
 

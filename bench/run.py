@@ -16,6 +16,7 @@ Speed is never asserted: this prints numbers for docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import os
 import re
 import shutil
@@ -65,7 +66,8 @@ def free_port() -> int:
 
 
 class Server:
-    """A gunicorn server on a free loopback port, stopped by its PID.
+    """A server (granian, as `article-data-api serve` runs it) on a free loopback port,
+    stopped by its PID.
 
     ``{port}`` in the command is replaced by the port.
     """
@@ -261,9 +263,7 @@ def main() -> None:
         args.samples, args.deep = 10, 3
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
-    versions = subprocess.run(
-        [str(BIN / "gunicorn"), "--version"], capture_output=True, text=True
-    ).stdout.strip()
+    versions = "granian " + importlib.metadata.version("granian")
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[
         0
     ]

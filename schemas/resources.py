@@ -368,6 +368,15 @@ class SnapshotStatusSchema(Schema):
 class CacheStatusSchema(Schema):
     backend = fields.String(required=True)
     ok = fields.Boolean(required=True)
+    warnings = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "What an operator should fix, though the cache answers: for Redis,"
+            " a missing maxmemory or an eviction policy that refuses writes when full",
+            "example": [],
+        },
+    )
 
 
 class ReadinessSchema(Schema):

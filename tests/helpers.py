@@ -85,14 +85,21 @@ class LiveServer:
     access-log lines and stall the server.
     """
 
-    def __init__(self, env: dict[str, str] | None = None, port_from_env: bool = False) -> None:
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        port_from_env: bool = False,
+        workers: int | None = 2,
+    ) -> None:
+        """``workers=None`` leaves the count to the server's default."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # Kept open for the server's life; closed by stop().
         self.output = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
         port_args = [] if port_from_env else ["--port", str(self.port)]
+        worker_args = [] if workers is None else ["--workers", str(workers)]
         self.process = subprocess.Popen(
-            [str(CONSOLE_SCRIPT), "serve", "--host", "127.0.0.1", "--workers", "2", *port_args],
+            [str(CONSOLE_SCRIPT), "serve", "--host", "127.0.0.1", *worker_args, *port_args],
             env={**os.environ, "PORT": str(self.port), **(env or {})},
             stdout=self.output,
             stderr=subprocess.STDOUT,
@@ -103,6 +110,19 @@ class LiveServer:
         """What the server has printed so far."""
         self.output.seek(0)
         return self.output.read()
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes: the server's children, read from /proc."""
+        pids = []
+        for entry in Path("/proc").iterdir():
+            try:
+                stat = (entry / "stat").read_text()
+            except (OSError, ValueError):
+                continue
+            # The parent's pid is the second field after the command, which is in parentheses.
+            if entry.name.isdigit() and int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                pids.append(int(entry.name))
+        return pids
 
     def wait_until_healthy(self, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout

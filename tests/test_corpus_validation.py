@@ -2,6 +2,8 @@
 fault, and the data rules that keep claims honest: names occur, labels and linked
 organizations are in the quote, references are curated where they occur."""
 
+import os
+import shutil
 import subprocess
 
 import pytest
@@ -319,3 +321,100 @@ def test_the_bundled_samples_name_only_fictional_organizations(corpus_copy):
         assert data["sample"] is True
         for org in data["organizations"]:
             assert org["id"] not in seed_organizations and not org.get("same_as")
+
+
+# Whatever sits in the corpus folder, a build gives a clear message: never a traceback,
+# and never a hang.
+
+
+def test_a_named_pipe_is_refused_not_waited_on(corpus_copy):
+    text = corpus_copy.folder() / "article.md"
+    text.unlink()
+    os.mkfifo(text)
+    assert problems_of(corpus_copy) == [
+        f"{corpus_copy.shown(name='article.md')}: not a regular file but a named pipe"
+    ]
+
+
+def test_a_folder_where_a_file_belongs(corpus_copy):
+    (corpus_copy.folder() / "article.md").unlink()
+    (corpus_copy.folder() / "article.md").mkdir()
+    assert problems_of(corpus_copy) == [
+        f"{corpus_copy.shown(name='article.md')}: not a regular file but a folder"
+    ]
+
+
+def test_a_dangling_symbolic_link(corpus_copy):
+    (corpus_copy.folder() / "annotations.json").unlink()
+    (corpus_copy.folder() / "annotations.json").symlink_to("gone.json")
+    assert problems_of(corpus_copy) == [
+        f"{corpus_copy.shown()}: a symbolic link to gone.json, which does not exist"
+    ]
+
+
+def test_a_missing_file_and_stray_entries(corpus_copy):
+    (corpus_copy.folder() / "notes").mkdir()  # other entries are the editors' business
+    (corpus_copy.folder() / "draft.txt").write_text("x", "utf-8")
+    (corpus_copy.folder() / "article.md").unlink()
+    assert problems_of(corpus_copy) == [
+        f"{corpus_copy.shown(name='article.md')}: missing: an article folder holds article.md"
+        " and annotations.json"
+    ]
+
+
+def test_json_nested_200000_deep(corpus_copy):
+    (corpus_copy.folder() / "annotations.json").write_text("[" * 200_000 + "]" * 200_000)
+    assert problems_of(corpus_copy) == [
+        f"{corpus_copy.shown()}: nested too deeply to be annotations"
+    ]
+
+
+def test_a_file_over_the_size_limit_is_not_read_whole(corpus_copy, monkeypatch):
+    monkeypatch.setattr("article_data_api.corpus.loader.MAX_FILE_BYTES", 1000)
+    assert problems_of(corpus_copy)[0] == (
+        f"{corpus_copy.shown(name='article.md')}: over 0 MiB: not an article"
+    )
+
+
+def test_links_out_of_the_corpus_are_refused_unless_allowed(corpus_copy, tmp_path):
+    outside = tmp_path / "elsewhere" / "sample-outside"
+    shutil.copytree(corpus_copy.folder(SAMPLE_ID), outside)
+    (corpus_copy.root / "articles" / "sample-outside").symlink_to(outside)
+    (corpus_copy.folder() / "article.md").rename(tmp_path / "article.md")
+    (corpus_copy.folder() / "article.md").symlink_to(tmp_path / "article.md")
+    reason = "outside the corpus: refused unless links out of the corpus are allowed"
+    assert problems_of(corpus_copy) == [
+        f"corpus/articles/{SEED_ID}/article.md: a symbolic link to {tmp_path}/article.md,"
+        f" {reason} (ALLOW_OUTSIDE_LINKS=1)",
+        f"corpus/articles/sample-outside: a symbolic link to {outside}, {reason}"
+        " (ALLOW_OUTSIDE_LINKS=1)",
+    ]
+    assert validate_corpus(corpus_copy.root, allow_outside_links=True) == 4
+
+
+def test_a_link_to_dev_zero_is_refused_even_when_links_are_allowed(corpus_copy):
+    (corpus_copy.folder() / "article.md").unlink()
+    (corpus_copy.folder() / "article.md").symlink_to("/dev/zero")
+    with pytest.raises(CorpusError) as caught:
+        validate_corpus(corpus_copy.root, allow_outside_links=True)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{corpus_copy.shown(name='article.md')}: not a regular file but a character device"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("ALLOW_OUTSIDE_LINKS", "maybe", "ALLOW_OUTSIDE_LINKS='maybe': must be 1 or 0"),
+    ],
+)
+def test_check_and_build_refuse_a_bad_setting(corpus_copy, variable, value, message):
+    for command in (["check", str(corpus_copy.root)], ["build", str(corpus_copy.root)]):
+        result = subprocess.run(
+            [CONSOLE_SCRIPT, *command],
+            capture_output=True,
+            text=True,
+            env={**os.environ, variable: value},
+        )
+        assert result.returncode == 1
+        assert message in result.stderr and "Traceback" not in result.stderr

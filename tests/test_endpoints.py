@@ -335,7 +335,7 @@ def test_health_and_readiness(client):
     ready = get_json(client, "/readyz")
     assert ready["status"] == "ready"
     assert (ready["snapshot"]["articles"], ready["snapshot"]["events"]) == (3, 16)
-    assert ready["cache"] == {"backend": "SimpleCache", "ok": True}
+    assert ready["cache"] == {"backend": "SimpleCache", "ok": True, "warnings": []}
     assert client.get("/readyz").headers["Cache-Control"] == "no-store"
 
 

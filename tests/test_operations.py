@@ -1,18 +1,18 @@
-"""Running it: gunicorn settings, structured logs, request ids, graceful shutdown, hardening."""
+"""Running it: server settings, structured logs, request ids, graceful shutdown, limits."""
 
 import json
-import multiprocessing
 import os
 import signal
 import socket
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
 from article_data_api.cli import main
 from article_data_api.config import ConfigError, settings_from_env
-from article_data_api.server import server_settings
+from article_data_api.server import server_settings, usable_cpus
 from tests.helpers import SEED_URL, LiveServer
 
 
@@ -22,15 +22,57 @@ def json_lines(text: str) -> list[dict]:
 
 def test_server_settings_come_from_the_environment():
     settings = server_settings({"PORT": "9123"})
-    assert settings["workers"] == multiprocessing.cpu_count() * 2 + 1
-    assert settings["bind"] == "0.0.0.0:9123"
-    assert settings["graceful_timeout"] == 20 and settings["timeout"] == 30
-    assert settings["limit_request_line"] == 4094 and settings["limit_request_fields"] == 50
-    assert settings["accesslog"] is None and settings["reload"] is False
-    assert settings["worker_class"] == "article_data_api.gunicorn_worker.ProblemWorker"
-    assert server_settings({"WORKERS": "3"})["workers"] == 3
-    with pytest.raises(ConfigError, match="WORKERS='many'"):
-        server_settings({"WORKERS": "many"})
+    assert (settings.host, settings.port) == ("0.0.0.0", 9123)
+    assert settings.workers == usable_cpus() and settings.log_level == "INFO"
+    assert server_settings({"WORKERS": "3"}).workers == 3
+    for workers in ("many", "0", "-1"):
+        with pytest.raises(ConfigError, match=f"WORKERS='{workers}': must be a whole number"):
+            server_settings({"WORKERS": workers})
+    with pytest.raises(ConfigError, match="PORT='http'"):
+        server_settings({"PORT": "http"})
+
+
+def write_cgroup(root: Path, membership: str, files: dict[str, str]) -> Path:
+    (root / "proc/self").mkdir(parents=True)
+    (root / "proc/self/cgroup").write_text(membership)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("membership", "files", "expected"),
+    [
+        ("0::/\n", {"sys/fs/cgroup/cpu.max": "max 100000\n"}, None),
+        ("0::/\n", {"sys/fs/cgroup/cpu.max": "50000 100000\n"}, 1),
+        ("0::/pod/app\n", {"sys/fs/cgroup/pod/app/cpu.max": "150000 100000\n"}, 2),
+        (
+            "4:cpu,cpuacct:/docker/abc\n",
+            {
+                "sys/fs/cgroup/cpu/docker/abc/cpu.cfs_quota_us": "100000\n",
+                "sys/fs/cgroup/cpu/docker/abc/cpu.cfs_period_us": "100000\n",
+            },
+            1,
+        ),
+        ("4:cpu,cpuacct:/\n", {"sys/fs/cgroup/cpu/cpu.cfs_quota_us": "-1\n"}, None),
+        ("", {}, None),
+    ],
+)
+def test_default_workers_follow_the_cpu_quota_not_the_hosts_count(
+    tmp_path, membership, files, expected
+):
+    affinity = len(os.sched_getaffinity(0))
+    cpus = usable_cpus(write_cgroup(tmp_path, membership, files))
+    assert cpus == (affinity if expected is None else min(expected, affinity))
+
+
+@pytest.mark.parametrize("given", ["0", "-2", "two"])
+def test_serve_refuses_a_worker_count_below_one(capsys, given):
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--workers", given])
+    assert exit_.value.code == 2
+    assert f"--workers={given!r}: must be a whole number, 1 or more" in capsys.readouterr().err
 
 
 def test_the_app_never_runs_in_debug_mode(app):
@@ -81,7 +123,7 @@ def test_an_insane_request_id_is_replaced(server, given):
 def test_every_line_the_server_prints_is_json(server):
     lines = server.printed().splitlines()
     assert lines and all(json.loads(line)["message"] for line in lines)
-    assert any(json.loads(line)["logger"] == "gunicorn.error" for line in lines)
+    assert any(json.loads(line)["logger"] == "_granian" for line in lines)
 
 
 @pytest.mark.e2e
@@ -93,6 +135,9 @@ def test_start_up_logs_the_snapshot_it_serves(server):
     assert counts == (3, 11, 8, 16)
     ready = requests.get(f"{server.url}/readyz", timeout=5).json()
     assert serving["version"] == ready["snapshot"]["version"]
+
+
+CLOSE = b"Connection: close\r\n\r\n"
 
 
 def raw_request(server, request: bytes) -> bytes:
@@ -107,20 +152,52 @@ def raw_request(server, request: bytes) -> bytes:
 
 @pytest.mark.e2e
 @pytest.mark.parametrize(
-    ("request_bytes", "status"),
+    ("request_bytes", "status", "detail"),
     [
-        (b"GET /v1/articles?q=" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
-        (b"GET /v1/articles HTTP/1.1\r\nHost: x\r\n" + b"X-Big: y\r\n" * 60 + b"\r\n", 431),
-        (b"GET /v1/articles HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", 400),
+        (
+            b"GET /v1/articles?q=" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n" + CLOSE,
+            414,
+            "The path and query string are over 4094 bytes.",
+        ),
+        (
+            b"GET /v1/articles HTTP/1.1\r\nHost: x\r\n"
+            + b"".join(b"X-Big-%d: y\r\n" % i for i in range(60))
+            + CLOSE,
+            431,
+            "The request has over 50 header fields.",
+        ),
+        (
+            b"GET /v1/articles HTTP/1.1\r\nHost: x\r\nX-Long: " + b"y" * 9000 + b"\r\n" + CLOSE,
+            431,
+            "The X-Long header field is over 8190 bytes.",
+        ),
     ],
 )
-def test_requests_gunicorn_rejects_are_problems_too(server, request_bytes, status):
+def test_requests_over_the_limits_are_problems_too(server, request_bytes, status, detail):
     head, _, body = raw_request(server, request_bytes).partition(b"\r\n\r\n")
     assert head.startswith(f"HTTP/1.1 {status} ".encode())
-    assert b"Content-Type: application/problem+json" in head
+    assert b"content-type: application/problem+json" in head.lower()
     problem = json.loads(body)
-    assert problem["status"] == status and problem["detail"]
-    assert b"<html" not in body
+    assert (problem["status"], problem["detail"]) == (status, detail)
+    assert b"aaaa" not in body  # the over-long request is not echoed back
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        # Over granian's 64 KiB buffer for a request's head: it answers before the app.
+        (b"GET /v1/articles?q=" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 431),
+        (b"GET /v1/articles HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", 400),
+        (b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03" + b"\x00" * 64, 400),
+    ],
+)
+def test_requests_the_server_cannot_parse_get_a_bare_status_and_a_close(
+    server, request_bytes, status
+):
+    head, _, body = raw_request(server, request_bytes).partition(b"\r\n\r\n")
+    assert head.startswith(f"HTTP/1.1 {status} ".encode())
+    assert b"connection: close" in head.lower() and body == b""
 
 
 @pytest.mark.e2e
@@ -186,7 +263,21 @@ def test_environment_settings_are_checked():
     assert redis["CACHE_OPTIONS"]["socket_timeout"] == 0.25
 
 
-def test_serve_refuses_bad_settings_with_a_message(monkeypatch, capsys):
-    monkeypatch.setenv("CACHE_MAX_AGE", "-1")
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("CACHE_MAX_AGE", "-1", "CACHE_MAX_AGE='-1'"),
+        ("CACHE_MAX_BYTES", "lots", "CACHE_MAX_BYTES='lots'"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD': must be one of"),
+        ("CACHE_REDIS_URL", "http://cache:6379", "CACHE_REDIS_URL='http://cache:6379'"),
+        ("CACHE_REDIS_URL", "redis://cache:99999/0", "CACHE_REDIS_URL='redis://cache:99999/0'"),
+        ("CACHE_REDIS_URL", "redis://[::1/0", "CACHE_REDIS_URL='redis://[::1/0'"),
+        ("WORKERS", "0", "WORKERS='0': must be a whole number, 1 or more"),
+        ("PORT", "eighty", "PORT='eighty'"),
+        ("ALLOW_OUTSIDE_LINKS", "sure", "ALLOW_OUTSIDE_LINKS='sure'"),
+    ],
+)
+def test_serve_refuses_bad_settings_with_a_message(monkeypatch, capsys, variable, value, message):
+    monkeypatch.setenv(variable, value)
     assert main(["serve"]) == 1
-    assert "cannot start: CACHE_MAX_AGE='-1'" in capsys.readouterr().err
+    assert f"cannot start: {message}" in capsys.readouterr().err

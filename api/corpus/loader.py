@@ -10,7 +10,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,8 @@ from article_data_api.schemas.fields import SLUG_ERROR, is_slug
 
 TEXT_FILE = "article.md"
 ANNOTATIONS_FILE = "annotations.json"
+# No article comes near this; a bigger file is a mistake, and never read whole.
+MAX_FILE_BYTES = 8 * 1024 * 1024
 _annotations_schema = AnnotationsSchema()
 # Valid annotations load through the compiled loader; anything it does not vouch for goes
 # through marshmallow itself, which gives the messages.
@@ -78,6 +82,47 @@ def flatten_errors(messages: dict | list, path: str = "") -> list[tuple[str, str
     return pairs
 
 
+class UnreadableFile(Exception):
+    """An article's file cannot be read as one: missing, not a regular file, too big."""
+
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def read_article_file(path: Path) -> bytes:
+    """The bytes of one of an article's two files; raise UnreadableFile saying why not.
+
+    Opened without blocking, so a named pipe is refused rather than waited on forever,
+    and read only up to MAX_FILE_BYTES, so /dev/zero or a huge file cannot fill memory.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        if path.is_symlink():
+            message = f"a symbolic link to {os.readlink(path)}, which does not exist"
+            raise UnreadableFile(message) from None
+        raise UnreadableFile(
+            f"missing: an article folder holds {TEXT_FILE} and {ANNOTATIONS_FILE}"
+        ) from None
+    except OSError as error:
+        raise UnreadableFile(error.strerror or str(error)) from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        raise UnreadableFile(f"not a regular file but {_KINDS.get(stat.S_IFMT(mode), 'other')}")
+    with os.fdopen(descriptor, "rb") as file:
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableFile(f"over {MAX_FILE_BYTES // (1024 * 1024)} MiB: not an article")
+    return data
+
+
 def load_article(folder: Path, display_root: Path) -> Article:
     """Load one article folder; raise CorpusError listing all of its problems."""
 
@@ -90,20 +135,23 @@ def load_article(folder: Path, display_root: Path) -> Article:
             Problem(shown(""), "", f"the folder name is the article id: it {SLUG_ERROR}")
         )
     try:
-        parsed = parse_sections((folder / TEXT_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
+        parsed = parse_sections(read_article_file(folder / TEXT_FILE).decode("utf-8"))
+    except (UnreadableFile, UnicodeDecodeError) as error:
         raise CorpusError([*problems, Problem(shown(TEXT_FILE), "", str(error))]) from error
     except TextFormatError as error:
         problems.append(Problem(shown(TEXT_FILE), f"line {error.line}", error.message))
         parsed = []
     try:
-        raw = json.loads((folder / ANNOTATIONS_FILE).read_text(encoding="utf-8"))
+        raw = json.loads(read_article_file(folder / ANNOTATIONS_FILE).decode("utf-8"))
         try:
             data = _load_plain_annotations(raw)
         except NotPlain:
             data = _annotations_schema.load(raw)
-    except (OSError, UnicodeDecodeError) as error:
+    except (UnreadableFile, UnicodeDecodeError) as error:
         raise CorpusError([*problems, Problem(shown(ANNOTATIONS_FILE), "", str(error))]) from error
+    except RecursionError as error:
+        message = "nested too deeply to be annotations"
+        raise CorpusError([*problems, Problem(shown(ANNOTATIONS_FILE), "", message)]) from error
     except json.JSONDecodeError as error:
         where = f"line {error.lineno} column {error.colno}"
         raise CorpusError(
@@ -356,36 +404,32 @@ def _occurrences(text: str, part: str) -> list[int]:
     return starts
 
 
-def article_folders(root: Path) -> list[Path]:
-    """The article folders of the corpus at ``root``; raise CorpusError if there are none."""
+def article_folders(root: Path, allow_outside_links: bool = False) -> list[Path]:
+    """The article folders of the corpus at ``root``; raise CorpusError if there are none,
+    or if a folder or file is a symbolic link out of the corpus (unless allowed: a link
+    could otherwise publish any file the server can read)."""
     articles_dir = root / "articles"
     if not articles_dir.is_dir():
         raise CorpusError([Problem(str(articles_dir), "", "no such folder")])
     folders = sorted(p for p in articles_dir.iterdir() if p.is_dir())
     if not folders:
         raise CorpusError([Problem(str(articles_dir), "", "the corpus has no articles")])
+    if not allow_outside_links:
+        inside = root.resolve()
+        outside = [
+            Problem(
+                _shown(root, path),
+                "",
+                f"a symbolic link to {path.resolve()}, outside the corpus: refused unless"
+                " links out of the corpus are allowed (ALLOW_OUTSIDE_LINKS=1)",
+            )
+            for folder in folders
+            for path in (folder, folder / TEXT_FILE, folder / ANNOTATIONS_FILE)
+            if path.is_symlink() and not path.resolve().is_relative_to(inside)
+        ]
+        if outside:
+            raise CorpusError(outside)
     return folders
-
-
-def load_articles(root: Path) -> list[Article]:
-    """Load every article under ``root/articles``; raise CorpusError listing all problems."""
-    articles, problems = [], []
-    for folder in article_folders(root):
-        try:
-            articles.append(load_article(folder, root))
-        except CorpusError as error:
-            problems += error.problems
-    problems += organization_disagreements(
-        [
-            OrganizationUse(article.id, i, org.id, org.name, org.kind)
-            for article in articles
-            for i, org in enumerate(article.organizations)
-        ],
-        root,
-    )
-    if problems:
-        raise CorpusError(problems)
-    return articles
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     Flask,
     current_app,
-    redirect,
     render_template,
     request,
     send_from_directory,
@@ -45,7 +44,8 @@ def openapi_document(media_type: str) -> bytes:
 
 @blp.get("/")
 def home() -> Response:
-    return redirect(url_for("docs.swagger_ui"))
+    """The root leads to the documentation: a relative Location, and no body."""
+    return Response(status=302, headers={"Location": url_for("docs.swagger_ui")})
 
 
 @blp.get("/docs/")

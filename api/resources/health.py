@@ -39,7 +39,8 @@ class Readiness(MethodView):
         """Check that a snapshot is served and the cache answers
 
         Answers 503 with a problem while no snapshot can be opened or the cache backend
-        does not answer.
+        does not answer. `cache.warnings` lists what an operator should fix though the
+        cache answers, such as a Redis without `maxmemory`.
         """
         try:
             store = current_store()
@@ -56,12 +57,19 @@ class Readiness(MethodView):
             "organizations": counts["organizations"],
             "events": counts["events"],
         }
+        warnings = memory_warnings(cache_of(current_app))
         status = {
             "status": "ready",
             "snapshot": snapshot,
-            "cache": {"backend": backend, "ok": True},
+            "cache": {"backend": backend, "ok": True, "warnings": warnings},
         }
         return json_response(encode(status), cacheable=False)
+
+
+def memory_warnings(cache: Cache) -> list[str]:
+    """The backend's own warnings about its memory cap, if it has any to give."""
+    check = getattr(cache.cache, "memory_warnings", None)
+    return check() if check is not None else []
 
 
 def cache_answers(cache: Cache, value: str) -> bool:

@@ -159,7 +159,7 @@ def ensure_published(config: Mapping[str, Any]) -> SnapshotDir:
             ):
                 return snapshots
     log.info("building a snapshot before serving", extra={"fields": {"corpus": str(corpus)}})
-    Builder(corpus, snapshots).build()
+    Builder(corpus, snapshots, allow_outside_links=config.get("ALLOW_OUTSIDE_LINKS", False)).build()
     return snapshots
 
 

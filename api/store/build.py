@@ -37,9 +37,11 @@ from article_data_api.corpus.loader import (
     CorpusError,
     OrganizationUse,
     Problem,
+    UnreadableFile,
     article_folders,
     load_article,
     organization_disagreements,
+    read_article_file,
 )
 from article_data_api.corpus.model import Article, Organization
 from article_data_api.encoding import encode
@@ -119,9 +121,12 @@ class BuildReport:
     published: bool = True
 
 
-def scan(corpus: Path) -> list[Source]:
+def scan(corpus: Path, allow_outside_links: bool = False) -> list[Source]:
     """Every article folder, with the size and modification time of its two files."""
-    return [Source(folder.name, folder, _stat_of(folder)) for folder in article_folders(corpus)]
+    return [
+        Source(folder.name, folder, _stat_of(folder))
+        for folder in article_folders(corpus, allow_outside_links)
+    ]
 
 
 def _stat_of(folder: Path) -> str:
@@ -141,8 +146,8 @@ def content_hash(folder: Path) -> str:
     digest = hashlib.sha256()
     for name in (TEXT_FILE, ANNOTATIONS_FILE):
         try:
-            digest.update((folder / name).read_bytes())
-        except OSError:
+            digest.update(read_article_file(folder / name))
+        except UnreadableFile:
             digest.update(b"\xff")
         digest.update(b"\0")
     return digest.hexdigest()
@@ -294,10 +299,12 @@ def uses_of(source: Source, corpus: Path) -> list[OrganizationUse] | list[Proble
     ]
 
 
-def validate_corpus(corpus: Path, workers: int | None = None) -> int:
+def validate_corpus(
+    corpus: Path, workers: int | None = None, allow_outside_links: bool = False
+) -> int:
     """Validate every article, with every core, exactly as a full build does; return the
     number of articles, or raise CorpusError listing every problem."""
-    sources = scan(corpus)
+    sources = scan(corpus, allow_outside_links)
     uses: list[OrganizationUse] = []
     problems: list[Problem] = []
     count = workers or len(os.sched_getaffinity(0))
@@ -323,8 +330,10 @@ class Builder:
         *,
         keep: int = DEFAULT_KEEP,
         workers: int | None = None,
+        allow_outside_links: bool = False,
     ) -> None:
         self.corpus = corpus
+        self.allow_outside_links = allow_outside_links
         self.snapshots = snapshots
         self.keep = keep
         self.workers = workers or len(os.sched_getaffinity(0))
@@ -335,7 +344,7 @@ class Builder:
         corpus is invalid, BuildLocked when another build is running."""
         started = time.monotonic()
         with self.snapshots.build_lock():
-            sources = scan(self.corpus)
+            sources = scan(self.corpus, self.allow_outside_links)
             previous = self._previous()
             folder = self.snapshots.new_build_folder()
             try:
