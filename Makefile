@@ -10,7 +10,7 @@ PORT ?= 8000
 $(BIN)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ./client -e '.[dev]'
+	$(BIN)/pip install --quiet -e ./client -e '.[dev,import]'
 	touch $@
 
 # Build first: a snapshot of what the corpus holds now (incremental, so quick when little

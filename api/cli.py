@@ -1,4 +1,5 @@
-"""The ``article-data-api`` command: serve the API, check a corpus, import an article."""
+"""The ``article-data-api`` command: serve the API, check and build a corpus, import an
+article as a draft and review it."""
 
 from __future__ import annotations
 
@@ -9,19 +10,15 @@ from pathlib import Path
 
 from article_data_api.config import (
     ConfigError,
-    allow_outside_links,
     bundled_corpus,
+    flag,
     log_level,
     positive_workers,
 )
-from article_data_api.corpus.importer import (
-    CANDIDATES_FILE,
-    HEADING_RULE,
-    ImportRefused,
-    import_article,
-)
-from article_data_api.corpus.loader import ANNOTATIONS_FILE, CorpusError
-from article_data_api.corpus.text import TextFormatError
+from article_data_api.corpus.importer import HEADING_RULE, ImportRefused, import_article
+from article_data_api.corpus.loader import CorpusError, UnreadableFile
+from article_data_api.corpus.review import Review, ReviewStopped
+from article_data_api.corpus.web_page import MissingExtra
 from article_data_api.logs import configure_logging
 
 
@@ -37,7 +34,9 @@ def check(corpus_dir: Path) -> int:
     from article_data_api.store.build import validate_corpus
 
     try:
-        count = validate_corpus(corpus_dir, allow_outside_links=allow_outside_links(os.environ))
+        count = validate_corpus(
+            corpus_dir, allow_outside_links=flag(os.environ, "ALLOW_OUTSIDE_LINKS")
+        )
     except ConfigError as error:
         print(f"article-data-api check: {error}", file=sys.stderr)
         return 1
@@ -47,17 +46,24 @@ def check(corpus_dir: Path) -> int:
     return 0
 
 
-def build(corpus_dir: Path, out: Path | None, keep: int) -> int:
-    """Validate the corpus and publish a new snapshot of it; 1 (publishing nothing) when
-    it is invalid or another build holds the folder."""
+def build(corpus_dir: Path, out: Path | None, keep: int, drafts: bool) -> int:
+    """Validate the corpus and publish a new snapshot of it (with its drafts, if
+    ``drafts`` or SERVE_DRAFTS); 1 (publishing nothing) when it is invalid or another build
+    holds the folder."""
     from article_data_api.store import snapshot_dir
     from article_data_api.store.build import Builder
     from article_data_api.store.layout import SnapshotDir, SnapshotError
 
-    snapshots = SnapshotDir(out) if out else snapshot_dir({"ARTICLE_DATA_DIR": str(corpus_dir)})
     try:
+        drafts = drafts or flag(os.environ, "SERVE_DRAFTS")
+        config = {"ARTICLE_DATA_DIR": str(corpus_dir), "SERVE_DRAFTS": drafts}
+        snapshots = SnapshotDir(out) if out else snapshot_dir(config)
         builder = Builder(
-            corpus_dir, snapshots, keep=keep, allow_outside_links=allow_outside_links(os.environ)
+            corpus_dir,
+            snapshots,
+            keep=keep,
+            allow_outside_links=flag(os.environ, "ALLOW_OUTSIDE_LINKS"),
+            include_drafts=drafts,
         )
         report = builder.build()
     except CorpusError as error:
@@ -76,35 +82,75 @@ def build(corpus_dir: Path, out: Path | None, keep: int) -> int:
     return 0
 
 
-def import_text(
-    text_file: Path,
-    article_id: str,
-    corpus: Path,
+def corpus_option(given: Path | None, command: str) -> Path:
+    """The corpus an import or a review writes to: named, never assumed."""
+    if given is not None:
+        return given
+    if os.environ.get("ARTICLE_DATA_DIR"):
+        return Path(os.environ["ARTICLE_DATA_DIR"])
+    raise ImportRefused(
+        f"{command} writes into a corpus: name it with --corpus DIR or ARTICLE_DATA_DIR"
+    )
+
+
+def import_source(
+    source: Path,
+    article_id: str | None,
+    corpus: Path | None,
     title: str | None,
     heading_lines: list[int] | None,
     force: bool,
 ) -> int:
-    """Import a plain-text article, propose organizations, then validate the corpus."""
+    """Import a web page, Markdown or plain text as a draft with suggestions."""
     try:
+        corpus = corpus_option(corpus, "import")
         imported = import_article(
-            text_file,
-            article_id,
+            source,
             corpus,
+            article_id=article_id,
             title=title,
             heading_lines=set(heading_lines) if heading_lines else None,
             force=force,
         )
-    except (ImportRefused, TextFormatError, OSError) as error:
+    except (ImportRefused, MissingExtra, OSError) as error:
         print(f"article-data-api import: {error}", file=sys.stderr)
         return 1
     if imported.backup:
         print(f"kept the previous folder as {imported.backup}")
+    annotations = imported.annotations
     headings = [s.heading for s in imported.sections if s.heading]
-    print(f"wrote {imported.folder}: {len(imported.sections)} sections; headings: {headings}")
-    print(f"organization candidates ({CANDIDATES_FILE}), to confirm into {ANNOTATIONS_FILE}:")
-    for candidate in imported.candidates:
-        print(f"  {candidate['occurrences']:3d}  {candidate['name']}")
-    return check(corpus)
+    print(
+        f"wrote {imported.folder} (a draft): {len(imported.sections)} sections;"
+        f" headings: {headings}"
+    )
+    print(
+        f"title: {annotations['title']!r};"
+        f" published: {(annotations['published'] or {}).get('value')};"
+        f" source: {annotations['source_url']}"
+    )
+    print(f"suggested organizations ({len(annotations['organizations'])}):")
+    for org in annotations["organizations"]:
+        print(f"  {org['name']} ({org['kind']}): {org['reason']}")
+    print(f"suggested events ({len(annotations['events'])}):")
+    for event in annotations["events"]:
+        when = event["date"]["value"] or "undated"
+        print(f"  [{event['status']}, {when}, {event['date']['label']!r}] {event['title']}")
+    for note in imported.dropped:
+        print(f"  left out, as it would not validate: {note}")
+    print(f"next: article-data-api review {imported.folder.name} --corpus {corpus} --publish")
+    return 0
+
+
+def review(article_id: str, corpus: Path | None, publish: bool) -> int:
+    """Walk a draft's suggestions on the terminal; 0 when done (and published, if asked)."""
+    try:
+        folder = corpus_option(corpus, "review") / "articles" / article_id
+        session = Review(folder, sys.stdin, sys.stdout)
+        published = session.run(publish)
+    except (ImportRefused, UnreadableFile, ReviewStopped, ValueError) as error:
+        print(f"article-data-api review: {error}", file=sys.stderr)
+        return 1
+    return 0 if published or not publish else 1
 
 
 def workers_option(value: str) -> int:
@@ -160,32 +206,48 @@ def main(argv: list[str] | None = None) -> int:
     )
     import_parser = commands.add_parser(
         "import",
-        help="turn a plain-text article into a corpus folder",
-        description="Turn a plain-text article (one paragraph per line) into"
-        " CORPUS/articles/ID/: article.md with headings marked, an annotations.json"
-        f" skeleton, and {CANDIDATES_FILE} (capitalized names found by rule, with their"
-        " positions, for you to confirm). Then validate the corpus as `check` does."
-        f" Headings: {HEADING_RULE} Use --heading-line to choose them yourself.",
+        help="import a web page, Markdown or plain text as a draft with suggestions",
+        description="Import an article into CORPUS/articles/ID/ as a draft: article.md"
+        " (a web page's body is extracted; Markdown and plain text keep their headings) and"
+        " annotations.json with the page's metadata and suggested organizations and events,"
+        " each with its reason. A draft is validated like any article but served only with"
+        " SERVE_DRAFTS=1; `review` walks the suggestions and publishes it. Plain text: one"
+        f" paragraph per line. Headings: {HEADING_RULE} Use --heading-line to choose them.",
     )
-    import_parser.add_argument("text_file", type=Path)
-    import_parser.add_argument("--id", required=True, help="the new article's id, a slug")
+    import_parser.add_argument("source", type=Path, help="a .html page, a .md file or text")
+    import_parser.add_argument(
+        "--id", help="the new article's id, a slug (default: made from the title)"
+    )
     import_parser.add_argument(
         "--corpus",
         type=Path,
-        default=Path(os.environ.get("ARTICLE_DATA_DIR") or bundled_corpus()),
-        help="corpus folder (default: $ARTICLE_DATA_DIR or the bundled fixtures)",
+        help="the corpus folder to write to (default: $ARTICLE_DATA_DIR; one is required)",
     )
-    import_parser.add_argument("--title", help="the title (default: made from the id, editorial)")
+    import_parser.add_argument("--title", help="the title (default: the page's, else editorial)")
     import_parser.add_argument(
         "--heading-line",
         type=int,
         action="append",
         metavar="N",
-        help="line N (from 1, blank lines not counted) is a heading; repeat it for each"
-        " heading, instead of the rule",
+        help="plain text: line N (from 1, blank lines not counted) is a heading; repeat it"
+        " for each heading, instead of the rule",
     )
     import_parser.add_argument(
-        "--force", action="store_true", help="replace an existing article, moving it to backups/"
+        "--force", action="store_true", help="replace an existing article, backing it up"
+    )
+    review_parser = commands.add_parser(
+        "review",
+        help="walk a draft's suggestions: accept, edit, reject",
+        description="Show each suggested organization, then each suggested event, and ask"
+        " whether to accept, edit, reject or skip it. With --publish, the draft becomes"
+        " published once no suggestion is left.",
+    )
+    review_parser.add_argument("id", help="the article's id")
+    review_parser.add_argument(
+        "--corpus", type=Path, help="the corpus folder (default: $ARTICLE_DATA_DIR)"
+    )
+    review_parser.add_argument(
+        "--publish", action="store_true", help="publish it when nothing suggested is left"
     )
     check_parser = commands.add_parser("check", help="validate a corpus and print every problem")
     check_parser.add_argument(
@@ -220,6 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     build_parser.add_argument(
         "--keep", type=int, default=3, help="published snapshots to keep (default: 3)"
     )
+    build_parser.add_argument(
+        "--drafts",
+        action="store_true",
+        help="build draft articles in too, for a server started with SERVE_DRAFTS=1"
+        " (default: $SERVE_DRAFTS)",
+    )
     openapi_parser = commands.add_parser(
         "openapi", help="write the OpenAPI document (what `make openapi` runs)"
     )
@@ -233,13 +301,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return check(args.corpus_dir)
     if args.command == "import":
-        return import_text(
-            args.text_file, args.id, args.corpus, args.title, args.heading_line, args.force
+        return import_source(
+            args.source, args.id, args.corpus, args.title, args.heading_line, args.force
         )
+    if args.command == "review":
+        return review(args.id, args.corpus, args.publish)
     if args.command == "openapi":
         return write_openapi(args.output)
     if args.command == "build":
-        return build(args.corpus_dir, args.out, args.keep)
+        return build(args.corpus_dir, args.out, args.keep, args.drafts)
     return serve(args.host, args.port, args.workers)
 
 

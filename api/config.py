@@ -48,7 +48,8 @@ def settings_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, Any]
         "CACHE_MAX_AGE": _non_negative_int(environ, "CACHE_MAX_AGE", DEFAULT_CACHE_MAX_AGE),
         "CACHE_MAX_BYTES": _non_negative_int(environ, "CACHE_MAX_BYTES", DEFAULT_CACHE_MAX_BYTES),
         "LOG_LEVEL": log_level(environ),
-        "ALLOW_OUTSIDE_LINKS": allow_outside_links(environ),
+        "ALLOW_OUTSIDE_LINKS": flag(environ, "ALLOW_OUTSIDE_LINKS"),
+        "SERVE_DRAFTS": flag(environ, "SERVE_DRAFTS"),
     }
     for name in ("ARTICLE_DATA_DIR", "SNAPSHOT_DIR", "PUBLIC_BASE_URL"):
         if environ.get(name):
@@ -68,11 +69,12 @@ def settings_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, Any]
     return settings
 
 
-def allow_outside_links(environ: Mapping[str, str]) -> bool:
-    """ALLOW_OUTSIDE_LINKS: whether the corpus may hold symbolic links to files outside it."""
-    value = environ.get("ALLOW_OUTSIDE_LINKS", "").lower()
+def flag(environ: Mapping[str, str], name: str) -> bool:
+    """An on/off setting: ALLOW_OUTSIDE_LINKS (the corpus may hold symbolic links to files
+    outside it) or SERVE_DRAFTS (drafts are built in and served, for review)."""
+    value = environ.get(name, "").lower()
     if value not in ("", "0", "1", "false", "true"):
-        raise ConfigError(f"ALLOW_OUTSIDE_LINKS={value!r}: must be 1 or 0 (or true or false)")
+        raise ConfigError(f"{name}={environ[name]!r}: must be 1 or 0 (or true or false)")
     return value in ("1", "true")
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from article_data_api.schemas.fields import (
+    ARTICLE_STATUSES,
     EVENT_STATUSES,
     ORGANIZATION_KINDS,
     PartialDate,
@@ -30,12 +31,34 @@ def add_error(errors: dict, path: Iterable[str | int], message: str) -> None:
     node.setdefault(leaf, []).append(message)
 
 
+class SuggestionFieldsSchema(Schema):
+    """What marks an organization or event as an import's suggestion, kept apart from
+    curated data until someone reviews it."""
+
+    suggested = fields.Boolean(
+        load_default=False,
+        metadata={"description": "True for a suggestion an import made, not yet reviewed"},
+    )
+    reason = fields.String(
+        load_default=None,
+        validate=NonEmpty,
+        metadata={"description": "Why the import suggested it"},
+    )
+
+
 class DateAnnotationSchema(Schema):
     """When an event happened, as precisely as the evidence allows."""
 
     value = PartialDate(required=True, allow_none=True)
     label = fields.String(load_default=None, validate=NonEmpty)
     sources = fields.List(fields.Url(), load_default=list)
+    inferred = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": 'True when the value was worked out from the label ("last'
+            " month\") and the article's publication date, not stated"
+        },
+    )
 
     @validates_schema
     def check_undated(self, data: dict, **kwargs: Any) -> None:
@@ -43,6 +66,10 @@ class DateAnnotationSchema(Schema):
             raise ValidationError("an undated event needs a relative label", "label")
         if data["value"] is None and data["sources"]:
             raise ValidationError("sources are only for a date value", "sources")
+        if data["inferred"] and (data["value"] is None or data["label"] is None):
+            raise ValidationError(
+                "an inferred date has a value and the label it came from", "inferred"
+            )
 
 
 class AliasAnnotationSchema(Schema):
@@ -71,7 +98,7 @@ class ReferenceAnnotationSchema(Schema):
             raise ValidationError("the quote must hold the text exactly once", "quote")
 
 
-class OrganizationAnnotationSchema(Schema):
+class OrganizationAnnotationSchema(SuggestionFieldsSchema):
     id = Slug(required=True)
     name = fields.String(required=True, validate=NonEmpty)
     unnamed = fields.Boolean(
@@ -98,7 +125,7 @@ class EvidenceAnnotationSchema(Schema):
     quote = fields.String(required=True, validate=NonEmpty)
 
 
-class EventAnnotationSchema(Schema):
+class EventAnnotationSchema(SuggestionFieldsSchema):
     id = Slug(required=True)
     title = fields.String(required=True, validate=NonEmpty)
     description = fields.String(required=True, validate=NonEmpty)
@@ -113,6 +140,14 @@ class EventAnnotationSchema(Schema):
 
 
 class AnnotationsSchema(Schema):
+    status = fields.String(
+        load_default="published",
+        validate=validate.OneOf(ARTICLE_STATUSES),
+        metadata={
+            "description": "draft: imported, under review, and served only by a server"
+            " started with SERVE_DRAFTS=1"
+        },
+    )
     title = fields.String(required=True, validate=NonEmpty)
     title_is_editorial = fields.Boolean(load_default=False)
     language = fields.String(
@@ -161,6 +196,19 @@ class AnnotationsSchema(Schema):
         for i, org_id in enumerate(data["about"]):
             if org_id not in known:
                 add_error(errors, ("about", i), f"unknown organization {org_id!r}")
+        if data["status"] == "published":
+            for collection in ("organizations", "events"):
+                for i, item in enumerate(data[collection]):
+                    if item["suggested"]:
+                        add_error(
+                            errors,
+                            (collection, i, "suggested"),
+                            "a published article holds no suggestions: review it first",
+                        )
+        for collection in ("organizations", "events"):
+            for i, item in enumerate(data[collection]):
+                if item["reason"] is not None and not item["suggested"]:
+                    add_error(errors, (collection, i, "reason"), "only a suggestion has a reason")
         previous_date: str | None = None
         for i, event in enumerate(data["events"]):
             if event["id"] in {e["id"] for e in data["events"][:i]}:
@@ -180,8 +228,15 @@ class AnnotationsSchema(Schema):
                     f"{label!r} is not in the quote: a label says what the text says",
                 )
             date = event["date"]["value"]
+            if event["date"]["inferred"] and (data["published"] or {}).get("value") is None:
+                add_error(
+                    errors,
+                    ("events", i, "date", "inferred"),
+                    "a date is inferred from the publication date, which is not known",
+                )
             if date is not None:
-                if not event["date"]["sources"] and date[:4] not in event["evidence"]["quote"]:
+                stated = date[:4] in event["evidence"]["quote"] or event["date"]["inferred"]
+                if not event["date"]["sources"] and not stated:
                     add_error(
                         errors,
                         ("events", i, "date", "sources"),

@@ -31,7 +31,8 @@ ORGANIZATION_KINDS = (
 EVENT_STATUSES = ("past", "announced", "ongoing", "anticipated")
 MENTION_FORMS = ("name", "alias", "reference")
 DATE_PRECISIONS = ("year", "month", "day")
-DATE_CONFIDENCES = ("stated-in-article", "single-source", "confirmed")
+DATE_CONFIDENCES = ("stated-in-article", "single-source", "confirmed", "inferred")
+ARTICLE_STATUSES = ("published", "draft")
 
 
 def is_slug(text: str) -> bool:

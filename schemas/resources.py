@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import INCLUDE, Schema, fields, validate
 
 from article_data_api.schemas.fields import (
+    ARTICLE_STATUSES,
     DATE_CONFIDENCES,
     DATE_PRECISIONS,
     EVENT_STATUSES,
@@ -25,6 +26,12 @@ def link(description: str = "A path on this API", **kwargs) -> fields.String:
     return fields.String(
         required=True, metadata={"format": "uri-reference", "description": description}, **kwargs
     )
+
+
+SUGGESTED = (
+    "True for a suggestion made by an import and not yet reviewed (only in a draft, on a"
+    " server started with SERVE_DRAFTS=1)"
+)
 
 
 class SelfLinksSchema(Schema):
@@ -81,7 +88,8 @@ class DateSchema(Schema):
         fields.List(fields.Url(), required=True),
     )
     confidence = described(
-        "stated-in-article, single-source (one page) or confirmed (two or more pages agree)",
+        "stated-in-article, single-source (one page), confirmed (two or more pages agree),"
+        " or inferred (worked out from the label and the publication date)",
         fields.String(required=True, allow_none=True, validate=validate.OneOf(DATE_CONFIDENCES)),
     )
 
@@ -153,6 +161,10 @@ class ArticleSummarySchema(Schema):
         "True for sample articles written for this project: their places, organizations"
         " and events are fictional",
         fields.Boolean(required=True),
+    )
+    status = described(
+        "published; draft only on a server started with SERVE_DRAFTS=1 to review imports",
+        fields.String(required=True, validate=validate.OneOf(ARTICLE_STATUSES)),
     )
     counts = fields.Nested(CountsSchema, required=True)
     about = described(
@@ -233,6 +245,7 @@ class ArticleOrganizationSchema(Schema):
         "True when the article never names it, only refers to it",
         fields.Boolean(required=True),
     )
+    suggested = described(SUGGESTED, fields.Boolean(required=True))
     mention_count = fields.Integer(required=True)
     mentions = described(
         "Every place the article names or refers to it, in reading order. A name nested in"
@@ -253,6 +266,7 @@ class EventSchema(Schema):
     evidence = described(
         "The verbatim quote that supports the event", fields.Nested(TextSpanSchema, required=True)
     )
+    suggested = described(SUGGESTED, fields.Boolean(required=True))
     links = fields.Nested(SelfLinksSchema, required=True, dump_only=True)
 
 

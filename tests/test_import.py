@@ -1,16 +1,35 @@
-"""article-data-api import: plain text in, a validated corpus folder out, never overwriting."""
+"""article-data-api import and review: a web page, Markdown or plain text in; a validated
+draft with suggested organizations and events out, reviewed in the terminal, published
+only then; never written where it must not be."""
 
 import json
+import os
 import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
+import article_data_api
 from article_data_api import create_app
-from article_data_api.corpus.importer import ImportRefused, import_article, organization_candidates
+from article_data_api.corpus.importer import ImportRefused, import_article, read_input
+from article_data_api.corpus.suggestions import suggest_organizations
+from article_data_api.corpus.temporal import find_expressions
 from article_data_api.corpus.text import parse_sections
-from tests.helpers import BUNDLED_CORPUS, CONSOLE_SCRIPT, SEED_ID
+from article_data_api.store.build import validate_corpus
+from bench.suggestions import EXPECTED
+from tests.helpers import BUNDLED_CORPUS, CONSOLE_SCRIPT, PROJECT, SEED_ID, CorpusCopy
 
+DATA = PROJECT / "tests" / "data"
+SEED_PAGE = DATA / "mistral-nvidia-nemotron-coalition.html"
+NORHAVEN_PAGE = DATA / "import" / "norhaven-shore-power.html"
+RIVERSIDE_MARKDOWN = DATA / "import" / "riverside-depot.md"
 SEED_MARKDOWN = BUNDLED_CORPUS / "articles" / SEED_ID / "article.md"
+SEED_URL = (
+    "https://neurabooks.online/news/posts/mistral/mistral-ai-and-nvidia-team-up-for-open-models"
+    "-2026-03-20"
+)
 MADE_UP = """\
 Riverside Transit Cooperative opened its first solar depot on Monday.
 The depot charges forty buses overnight and was built with Northgate Energy.
@@ -24,111 +43,388 @@ A second depot is planned for the east side later.
 """
 
 
-def seed_plain_text() -> str:
-    """The seed as the publisher wrote it: one paragraph or heading per line."""
-    blocks = SEED_MARKDOWN.read_text("utf-8").split("\n\n")
-    return "\n".join(block.removeprefix("## ").rstrip("\n") for block in blocks)
-
-
-def run_import(*args):
+def run(*args, stdin: str | None = None, env: dict | None = None):
     return subprocess.run(
-        [CONSOLE_SCRIPT, "import", *map(str, args)], capture_output=True, text=True
+        [CONSOLE_SCRIPT, *map(str, args)],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env={**os.environ, **(env or {})},
+        timeout=120,
     )
 
 
-def test_importing_the_seed_text_reproduces_the_bundled_sections_exactly(tmp_path):
-    source = tmp_path / "seed.txt"
-    source.write_text(seed_plain_text(), "utf-8")
-    result = run_import(source, "--id", SEED_ID, "--corpus", tmp_path / "corpus")
+def annotations_of(folder: Path) -> dict:
+    return json.loads((folder / "annotations.json").read_text("utf-8"))
+
+
+def suggested(annotations: dict, collection: str) -> list[dict]:
+    return [item for item in annotations[collection] if item.get("suggested")]
+
+
+# A web page in
+
+
+def test_the_seed_page_imports_as_the_curated_sections_title_date_and_url(tmp_path):
+    result = run("import", SEED_PAGE, "--id", "seed-again", "--corpus", tmp_path / "corpus")
     assert result.returncode == 0, result.stderr
-    written = tmp_path / "corpus" / "articles" / SEED_ID / "article.md"
-    assert written.read_text("utf-8") == SEED_MARKDOWN.read_text("utf-8")
-    assert parse_sections(written.read_text("utf-8")) == parse_sections(
-        SEED_MARKDOWN.read_text("utf-8")
-    )
-    assert "1 article(s) valid" in result.stdout
+    folder = tmp_path / "corpus" / "articles" / "seed-again"
+    assert (folder / "article.md").read_bytes() == SEED_MARKDOWN.read_bytes()
+    assert len(parse_sections(SEED_MARKDOWN.read_text("utf-8"))) == 6
+    draft = annotations_of(folder)
+    curated = json.loads((SEED_MARKDOWN.parent / "annotations.json").read_text("utf-8"))
+    assert draft["status"] == "draft"
+    assert draft["title"] == curated["title"] and draft["title_is_editorial"] is False
+    assert draft["published"] == {"value": "2026-03-20", "sources": [SEED_URL]}
+    assert draft["source_url"] == curated["source_url"] == SEED_URL
+    assert draft["publisher"] == {"name": "Neurabooks News"} and draft["language"] == "en"
 
 
-def test_a_made_up_article_with_three_headings_imports_validates_and_is_served(tmp_path):
+def test_the_page_body_keeps_typography_and_loses_the_furniture(tmp_path):
+    imported = import_article(NORHAVEN_PAGE, tmp_path / "corpus", article_id="norhaven")
+    text = (imported.folder / "article.md").read_text("utf-8")
+    assert "“It’s a start — not the end,” said Mara Lind of Tidewell Systems. 🚢" in text
+    assert "## Who paid\n" in text and "## What comes next\n" in text  # h2 and h3 alike
+    for furniture in ("Advertisement", "Subscribe", "Sailor77", "All rights reserved", "Related"):
+        assert furniture not in text
+    assert not text.startswith("Norhaven port starts")  # the h1 is the title, not a heading
+    assert imported.annotations["authors"] == [{"name": "Ines Varga"}]
+    assert imported.annotations["published"]["value"] == "2025-09-17"
+
+
+def test_markdown_and_plain_text_still_import(tmp_path):
+    corpus = tmp_path / "corpus"
+    markdown = import_article(RIVERSIDE_MARKDOWN, corpus)
+    assert markdown.folder.name == "riverside-buses-move-to-a-solar-depot"
+    assert markdown.annotations["title"] == "Riverside buses move to a solar depot"
+    assert [s.heading for s in markdown.sections] == [None, "Who pays", "What comes next"]
     source = tmp_path / "depot.txt"
     source.write_text(MADE_UP, "utf-8")
-    corpus = tmp_path / "corpus"
-    result = run_import(
-        source, "--id", "solar-depot", "--corpus", corpus, "--title", "A solar bus depot"
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Riverside Transit Cooperative" in result.stdout  # candidates are proposed
-    client = create_app({"ARTICLE_DATA_DIR": str(corpus)}).test_client()
-    article = client.get("/v1/articles/solar-depot").get_json()
-    assert article["title"] == "A solar bus depot" and article["title_is_editorial"] is False
-    sections = client.get("/v1/articles/solar-depot/sections").get_json()["items"]
-    assert [s["heading"] for s in sections] == [None, "Why a Depot", "Who Pays", "What Comes Next"]
-    assert (
-        sections[0]["paragraphs"][0]
-        == "Riverside Transit Cooperative opened its first solar depot on Monday."
-    )
-
-
-def test_organization_candidates_are_found_by_rule_with_positions(tmp_path):
-    sections = parse_sections(
-        "Riverside Transit Cooperative opened a depot. It works with Northgate Energy.\n\n"
-        "## Next\n\nThe Bank of England and NVIDIA agree. Riverside Transit Cooperative's plan.\n"
-    )
-    candidates = organization_candidates(sections)
-    names = [c["name"] for c in candidates]
-    assert names == [
-        "Riverside Transit Cooperative",
-        "Bank of England",
-        "NVIDIA",
-        "Northgate Energy",
+    text = import_article(source, corpus, article_id="solar-depot", title="A solar bus depot")
+    assert [s.heading for s in text.sections] == [
+        None,
+        "Why a Depot",
+        "Who Pays",
+        "What Comes Next",
     ]
-    first = candidates[0]
-    assert first["occurrences"] == 2
-    assert first["positions"][1] == {"section_id": "next", "paragraph": 0, "start": 38, "end": 67}
-    text = sections[1].paragraphs[0]
-    assert text[38:67] == "Riverside Transit Cooperative"
+    assert validate_corpus(corpus) == 2
+
+
+def test_importing_the_seeds_plain_text_reproduces_the_bundled_sections(tmp_path):
+    blocks = SEED_MARKDOWN.read_text("utf-8").split("\n\n")
+    source = tmp_path / "seed.txt"
+    source.write_text("\n".join(b.removeprefix("## ").rstrip("\n") for b in blocks), "utf-8")
+    imported = import_article(source, tmp_path / "corpus", article_id=SEED_ID)
+    assert (imported.folder / "article.md").read_bytes() == SEED_MARKDOWN.read_bytes()
 
 
 def test_heading_lines_override_the_rule(tmp_path):
     source = tmp_path / "depot.txt"
     source.write_text(MADE_UP, "utf-8")
-    corpus = tmp_path / "corpus"
-    result = run_import(source, "--id", "solar-depot", "--corpus", corpus, "--heading-line", "3")
-    assert result.returncode == 0, result.stderr
-    text = (corpus / "articles" / "solar-depot" / "article.md").read_text("utf-8")
-    assert text.count("## ") == 1 and "## Why a Depot" in text
-    assert "\n\nWho Pays\n\n" in text
+    imported = import_article(source, tmp_path / "c", article_id="depot", heading_lines={3})
+    assert [s.heading for s in imported.sections] == [None, "Why a Depot"]
 
 
-def test_help_explains_heading_detection():
-    result = subprocess.run([CONSOLE_SCRIPT, "import", "--help"], capture_output=True, text=True)
-    assert "at most 80 characters and 12 words" in " ".join(result.stdout.split())
-    assert "--heading-line" in result.stdout and "--force" in result.stdout
+# Suggested organizations
 
 
-def test_an_existing_article_is_never_overwritten_without_force(tmp_path):
-    source = tmp_path / "depot.txt"
-    source.write_text(MADE_UP, "utf-8")
-    corpus = tmp_path / "corpus"
-    assert run_import(source, "--id", "solar-depot", "--corpus", corpus).returncode == 0
-    folder = corpus / "articles" / "solar-depot"
-    (folder / "annotations.json").write_text(
-        json.dumps({**json.loads((folder / "annotations.json").read_text()), "title": "Curated"}),
-        "utf-8",
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [(source, organizations) for source, organizations, _ in EXPECTED.values()],
+    ids=list(EXPECTED),
+)
+def test_most_organizations_are_proposed_each_with_mentions_and_a_reason(
+    tmp_path, source, expected
+):
+    imported = import_article(source, tmp_path / "corpus", article_id="x")
+    proposed = {org["name"]: org for org in imported.annotations["organizations"]}
+    assert len(expected & set(proposed)) >= 0.8 * len(expected)
+    assert all(org["suggested"] and org["reason"] for org in proposed.values())
+    client = create_app({"ARTICLE_DATA_DIR": str(tmp_path / "corpus"), "SERVE_DRAFTS": True})
+    served = client.test_client().get("/v1/articles/x/organizations?limit=100").get_json()
+    assert all(org["mention_count"] >= 1 and org["suggested"] for org in served["items"])
+
+
+def test_a_sentence_initial_word_is_never_proposed_alone(tmp_path):
+    imported = import_article(NORHAVEN_PAGE, tmp_path / "corpus", article_id="x")
+    names = {org["name"] for org in imported.annotations["organizations"]}
+    assert "Baltic" not in names  # "Baltic routes were the first to move."
+    assert not names & {"The", "Until", "A", "Who", "What"}
+    assert "Mara Lind of Tidewell Systems" not in names  # a person of an organization
+
+
+def test_definite_references_are_curated_where_they_occur(tmp_path):
+    imported = import_article(NORHAVEN_PAGE, tmp_path / "corpus", article_id="x")
+    by_name = {org["name"]: org for org in imported.annotations["organizations"]}
+    authority = by_name["Norhaven Port Authority"]
+    assert authority["references"] == [
+        {
+            "text": "The port authority",
+            "quote": "The port authority said the first two berths now draw power from"
+            " Greywater Energy Ltd, which built the substation last winter.",
+        }
+    ]
+    assert [r["text"] for r in by_name["Harbour Green Consortium"]["references"]] == [
+        "The consortium"
+    ]
+
+
+def test_organizations_the_corpus_knows_are_found_by_their_names_and_aliases(tmp_path):
+    corpus = CorpusCopy(tmp_path / "corpus")
+    imported = import_article(SEED_PAGE, corpus.root, article_id="seed-again")
+    known = {org["id"]: org for org in imported.annotations["organizations"]}
+    assert {"mistral-ai", "nvidia", "nemotron-coalition", "meta"} <= set(known)
+    assert known["mistral-ai"]["reason"].startswith("already in the corpus (1 article)")
+    assert known["mistral-ai"]["aliases"] == [{"text": "Mistral", "case_insensitive": False}]
+    assert validate_corpus(corpus.root) == 4  # names and kinds agree across articles
+
+
+def test_candidate_names_by_rule():
+    sections = parse_sections(
+        "After Northgate Energy signed, the Bank of England agreed. NVIDIA said so.\n\n"
+        "Meanwhile Northgate Energy and IBM met the Bank of England again.\n"
     )
-    refused = run_import(source, "--id", "solar-depot", "--corpus", corpus)
-    assert refused.returncode == 1 and "exists: use --force" in refused.stderr
-    assert json.loads((folder / "annotations.json").read_text())["title"] == "Curated"
-
-    forced = run_import(source, "--id", "solar-depot", "--corpus", corpus, "--force")
-    assert forced.returncode == 0, forced.stderr
-    [backup] = (corpus / "backups").iterdir()
-    assert backup.name.startswith("solar-depot-")
-    assert json.loads((backup / "annotations.json").read_text())["title"] == "Curated"
+    names = [org["name"] for org in suggest_organizations(sections, [])]
+    assert set(names) == {"Northgate Energy", "Bank of England", "NVIDIA", "IBM"}
 
 
-def test_a_bad_id_is_refused(tmp_path):
+# Suggested events
+
+
+def test_temporal_expressions_are_found_in_every_form_asked_for():
+    sentence = (
+        "Last winter the port froze; next spring it reopens, a year later than planned,"
+        " for eighteen months, and in March 2026 the terminal opens."
+    )
+    found = {e.text: e for e in find_expressions(sentence)}
+    assert {"Last winter", "next spring", "a year later", "for eighteen months"} <= set(found)
+    assert found["in March 2026"].value == "2026-03" and not found["in March 2026"].inferred
+
+
+def test_events_are_sentences_with_a_quote_a_label_a_status_and_their_organizations(tmp_path):
+    imported = import_article(NORHAVEN_PAGE, tmp_path / "corpus", article_id="x")
+    events = {e["date"]["label"]: e for e in imported.annotations["events"]}
+    march = events["in March 2026"]
+    assert march["evidence"]["quote"] == (
+        "The council will review the tariffs in March 2026, eighteen months after the first"
+        " contracts were signed."
+    )
+    assert (march["status"], march["date"]["value"], march["date"]["inferred"]) == (
+        "anticipated",
+        "2026-03",
+        False,
+    )
+    assert march["organizations"] == ["norhaven-city-council"]  # via "The council"
+    monday = events["on Monday"]  # published Wednesday 2025-09-17
+    assert (monday["date"]["value"], monday["date"]["inferred"]) == ("2025-09-15", True)
+    assert monday["status"] == "past"
+    assert set(monday["organizations"]) == {
+        "norhaven-port-authority",
+        "north-sea-shipping-association",
+    }
+    assert events["A year later"]["date"]["value"] is None  # later than what? undated
+    assert events["last winter"]["date"]["value"] is None  # a winter spans two years
+
+
+def test_relative_dates_stay_undated_without_a_publication_date(tmp_path):
     source = tmp_path / "depot.txt"
     source.write_text(MADE_UP, "utf-8")
-    with pytest.raises(ImportRefused, match="lower-case slug"):
-        import_article(source, "Bad Id", tmp_path / "corpus")
+    imported = import_article(source, tmp_path / "corpus", article_id="depot")
+    assert imported.annotations["published"] is None
+    assert {e["date"]["label"]: e["date"]["value"] for e in imported.annotations["events"]} == {
+        "on Monday": None,
+        "last spring": None,
+        "later": None,
+    }
+
+
+def test_an_inferred_date_shows_as_inferred_in_the_api(tmp_path):
+    import_article(NORHAVEN_PAGE, tmp_path / "corpus", article_id="x")
+    client = create_app({"ARTICLE_DATA_DIR": str(tmp_path / "corpus"), "SERVE_DRAFTS": True})
+    timeline = client.test_client().get("/v1/articles/x/timeline").get_json()["items"]
+    [monday] = [e for e in timeline if e["date"]["label"] == "on Monday"]
+    assert monday["date"]["confidence"] == "inferred" and monday["suggested"] is True
+
+
+# Drafts
+
+
+def test_a_draft_is_validated_but_served_only_with_serve_drafts(tmp_path):
+    corpus = CorpusCopy(tmp_path / "corpus")
+    import_article(NORHAVEN_PAGE, corpus.root, article_id="norhaven")
+    assert validate_corpus(corpus.root) == 4
+    public = create_app({"ARTICLE_DATA_DIR": str(corpus.root)}).test_client()
+    assert public.get("/v1/articles/norhaven").status_code == 404
+    assert public.get("/v1/articles").get_json()["total"] == 3
+    assert public.get("/v1/events?q=tariffs").get_json()["total"] == 0
+    review = create_app({"ARTICLE_DATA_DIR": str(corpus.root), "SERVE_DRAFTS": True})
+    article = review.test_client().get("/v1/articles/norhaven").get_json()
+    assert article["status"] == "draft"
+
+
+def test_a_broken_draft_fails_check_and_a_published_one_holds_no_suggestions(tmp_path):
+    corpus = tmp_path / "corpus"
+    imported = import_article(NORHAVEN_PAGE, corpus, article_id="x")
+    data = annotations_of(imported.folder)
+    (imported.folder / "annotations.json").write_text(
+        json.dumps({**data, "status": "published"}), "utf-8"
+    )
+    result = run("check", corpus)
+    assert result.returncode == 1
+    assert "organizations[0].suggested: a published article holds no suggestions" in result.stderr
+
+
+# Review
+
+
+def test_review_walks_the_suggestions_through_standard_input_and_publishes(tmp_path):
+    corpus = tmp_path / "corpus"
+    imported = import_article(RIVERSIDE_MARKDOWN, corpus, article_id="riverside")
+    orgs = suggested(imported.annotations, "organizations")
+    events = suggested(imported.annotations, "events")
+    names = [org["name"] for org in orgs]
+    # Edit the first organization's kind, reject the second, accept the rest; reject the
+    # first event, edit the second's status, accept the rest.
+    answers = ["e", "", "company", "r", *["a"] * (len(orgs) - 2)]
+    answers += ["r", "e", "", "ongoing", *["a"] * (len(events) - 2)]
+    result = run(
+        "review", "riverside", "--corpus", corpus, "--publish", stdin="\n".join(answers) + "\n"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Published." in result.stdout
+    assert f"Organization 1 of {len(orgs)}: {names[0]}" in result.stdout
+    reviewed = annotations_of(imported.folder)
+    assert reviewed["status"] == "published"
+    assert not suggested(reviewed, "organizations") and not suggested(reviewed, "events")
+    assert [o["name"] for o in reviewed["organizations"]] == [names[0], *names[2:]]
+    assert reviewed["organizations"][0]["kind"] == "company"
+    assert reviewed["events"][0]["status"] == "ongoing"
+    assert all("reason" not in item for item in reviewed["organizations"] + reviewed["events"])
+    assert validate_corpus(corpus) == 1
+    served = (
+        create_app({"ARTICLE_DATA_DIR": str(corpus)}).test_client().get("/v1/articles/riverside")
+    )
+    assert served.get_json()["status"] == "published"
+
+
+def test_review_keeps_only_an_edit_that_validates_and_does_not_publish_what_is_left(tmp_path):
+    corpus = tmp_path / "corpus"
+    imported = import_article(RIVERSIDE_MARKDOWN, corpus, article_id="riverside")
+    first = suggested(imported.annotations, "organizations")[0]["name"]
+    # Rename the first organization to a name the text never uses, then quit.
+    result = run(
+        "review", "riverside", "--corpus", corpus, "--publish", stdin="e\nNowhere Inc\n\nq\n"
+    )
+    assert result.returncode == 1
+    assert "not kept: 'Nowhere Inc' never occurs in the article text" in result.stdout
+    assert "Not published: review every suggestion first." in result.stdout
+    reviewed = annotations_of(imported.folder)
+    assert reviewed["status"] == "draft" and reviewed["organizations"][0]["name"] == first
+
+
+# Safe by default
+
+
+def test_import_needs_a_corpus_named(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "ARTICLE_DATA_DIR"}
+    result = subprocess.run(
+        [CONSOLE_SCRIPT, "import", str(NORHAVEN_PAGE)], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 1
+    assert "name it with --corpus DIR or ARTICLE_DATA_DIR" in result.stderr
+    with_env = run("import", NORHAVEN_PAGE, "--id", "x", env={"ARTICLE_DATA_DIR": str(tmp_path)})
+    assert with_env.returncode == 0 and (tmp_path / "articles" / "x").is_dir()
+
+
+def test_import_refuses_to_write_inside_the_installed_package(tmp_path):
+    inside = Path(article_data_api.__file__).parent / "scratch-corpus"
+    with pytest.raises(ImportRefused, match="inside the installed package"):
+        import_article(NORHAVEN_PAGE, inside)
+    assert not inside.exists()
+
+
+def test_an_existing_article_is_replaced_only_with_force_and_backed_up(tmp_path):
+    corpus = tmp_path / "corpus"
+    folder = import_article(NORHAVEN_PAGE, corpus, article_id="x").folder
+    data = annotations_of(folder)
+    (folder / "annotations.json").write_text(json.dumps({**data, "title": "Curated"}), "utf-8")
+    with pytest.raises(ImportRefused, match="exists: use --force"):
+        import_article(NORHAVEN_PAGE, corpus, article_id="x")
+    assert annotations_of(folder)["title"] == "Curated"
+    first = import_article(NORHAVEN_PAGE, corpus, article_id="x", force=True).backup
+    second = import_article(NORHAVEN_PAGE, corpus, article_id="x", force=True).backup
+    assert annotations_of(first)["title"] == "Curated"
+    # Two in the same second: side by side, never one inside the other.
+    assert first.parent != second.parent and first.parent.parent == second.parent.parent
+    assert sorted(p.name for p in second.iterdir()) == ["annotations.json", "article.md"]
+    assert validate_corpus(corpus) == 1  # backups are outside articles/
+
+
+@pytest.mark.parametrize(
+    ("article_id", "reason"),
+    [
+        ("ends-with-newline\n", "lower-case slug"),
+        ("x" * 101, "at most 100 characters"),
+        ("Bad Id", "lower-case slug"),
+    ],
+)
+def test_a_bad_id_is_refused_before_anything_is_written(tmp_path, article_id, reason):
+    with pytest.raises(ImportRefused, match=reason):
+        import_article(NORHAVEN_PAGE, tmp_path / "corpus", article_id=article_id)
+    assert not (tmp_path / "corpus" / "articles").exists()
+
+
+def test_a_long_title_makes_an_id_within_the_limit(tmp_path):
+    source = tmp_path / "long.md"
+    source.write_text("# " + "A very long title " * 12 + "\n\nSome text here.\n", "utf-8")
+    imported = import_article(source, tmp_path / "corpus")
+    assert len(imported.folder.name) <= 100 and validate_corpus(tmp_path / "corpus") == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a binary file, not text"),
+        ("Caf\xe9 au lait, 10 \xa3.\n".encode("latin-1"), "not UTF-8 (byte 3 is 0xe9"),
+        (b"", "no text"),
+    ],
+)
+def test_input_that_is_not_utf8_text_is_refused_with_a_reason(tmp_path, content, message):
+    source = tmp_path / "input.txt"
+    source.write_bytes(content)
+    with pytest.raises(ImportRefused, match=message.replace("(", r"\(")):
+        import_article(source, tmp_path / "corpus", article_id="x")
+
+
+def test_dev_zero_and_oversized_input_are_refused_without_reading_them_whole():
+    started = time.monotonic()
+    with pytest.raises(ImportRefused, match="not a regular file but a character device"):
+        read_input(Path("/dev/zero"))
+    assert time.monotonic() - started < 2
+
+
+def test_oversized_input_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr("article_data_api.corpus.loader.MAX_FILE_BYTES", 100)
+    source = tmp_path / "big.txt"
+    source.write_text("word " * 100, "utf-8")
+    with pytest.raises(ImportRefused, match="not an article"):
+        read_input(source)
+
+
+def test_a_byte_order_mark_is_dropped(tmp_path):
+    source = tmp_path / "bom.txt"
+    source.write_bytes("\ufeff".encode() + MADE_UP.encode())
+    imported = import_article(source, tmp_path / "corpus", article_id="bom")
+    assert (imported.folder / "article.md").read_text("utf-8").startswith("Riverside Transit")
+
+
+def test_import_says_which_extra_to_install_when_it_is_missing(tmp_path):
+    code = (
+        "import sys; sys.modules['trafilatura'] = None\n"
+        "from article_data_api.cli import main\n"
+        f"sys.exit(main(['import', {str(NORHAVEN_PAGE)!r}, '--corpus', {str(tmp_path)!r}]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "pip install 'article-data-api[import]'" in result.stderr
+    assert "Traceback" not in result.stderr

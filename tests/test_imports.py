@@ -44,3 +44,19 @@ def test_create_app_lives_in_its_own_module_and_the_package_only_reexports_it():
 
     assert article_data_api.create_app is create_app
     assert article_data_api.__all__ == ["create_app"]
+
+
+def test_the_server_needs_none_of_the_import_extra():
+    code = (
+        "import sys\n"
+        "for name in ('trafilatura', 'htmldate', 'dateparser', 'lxml'):\n"
+        "    sys.modules[name] = None  # as if not installed\n"
+        "from article_data_api import create_app\n"
+        "client = create_app().test_client()\n"
+        "assert client.get('/v1/articles').status_code == 200\n"
+        "import article_data_api.cli, article_data_api.corpus.importer\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("ok")

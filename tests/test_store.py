@@ -16,7 +16,7 @@ from article_data_api import create_app
 from article_data_api.corpus.loader import CorpusError
 from article_data_api.store import SnapshotStore
 from article_data_api.store.build import Builder
-from article_data_api.store.layout import BuildLocked, SnapshotDir, SnapshotError
+from article_data_api.store.layout import FORMAT, BuildLocked, SnapshotDir, SnapshotError
 from article_data_api.store.snapshot import Snapshot
 from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID, SEED_URL, LiveServer
 
@@ -155,7 +155,7 @@ def test_old_snapshots_are_pruned_to_keep(corpus_copy, snapshots):
                 json.dumps({**json.loads((folder / "manifest.json").read_text()), "format": 0}),
                 "utf-8",
             ),
-            "snapshot format 0, but this server reads format 1",
+            f"snapshot format 0, but this server reads format {FORMAT}",
         ),
         (lambda folder: shutil.rmtree(folder / "search"), "is missing"),
     ],
@@ -243,7 +243,7 @@ def test_records_are_read_only_for_the_server(corpus_copy, snapshots):
 
 
 @pytest.mark.e2e
-def test_import_then_build_shows_a_new_article_on_a_live_server(corpus_copy, tmp_path):
+def test_import_review_and_build_show_a_new_article_on_a_live_server(corpus_copy, tmp_path):
     snapshot_dir = tmp_path / "snapshots"
     server = LiveServer(
         env={"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(snapshot_dir)}
@@ -263,6 +263,13 @@ def test_import_then_build_shows_a_new_article_on_a_live_server(corpus_copy, tmp
             env=env,
         )
         assert imported.returncode == 0, imported.stderr
+        reviewed = subprocess.run(
+            [CONSOLE_SCRIPT, "review", "solar-depot", "--corpus", corpus_copy.root, "--publish"],
+            capture_output=True,
+            text=True,
+            input="a\n" * 20,  # accept every suggestion
+        )
+        assert "Published." in reviewed.stdout, reviewed.stdout + reviewed.stderr
         built = subprocess.run(
             [CONSOLE_SCRIPT, "build", corpus_copy.root, "--out", snapshot_dir],
             capture_output=True,

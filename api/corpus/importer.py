@@ -1,9 +1,17 @@
-"""Turn a plain-text article into a corpus folder (plain Python, no Flask).
+"""Import an article into a corpus as a draft: its text, and suggestions to review.
 
-The text has one paragraph per line. Headings are found by rule (see HEADING_RULE) or
-given by line number. The import writes ``article.md`` with the headings marked, an
-``annotations.json`` skeleton, and ``organization-candidates.json``: capitalized names
-found by rule, with every position, for a person to confirm into the annotations.
+The input is a web page (HTML: the article body is extracted, see api.corpus.web_page),
+Markdown (``#`` headings, blank-line separated paragraphs) or plain text (one paragraph
+per line, headings found by rule or given by line number). The import writes
+``article.md`` and an ``annotations.json`` with ``status: draft``: the page's metadata,
+and organizations and events suggested from the text (api.corpus.suggestions), each
+marked ``suggested: true`` with its reason. A draft is validated like any article but
+never served, except by a server started with SERVE_DRAFTS=1;
+``article-data-api review`` walks the suggestions and publishes it.
+
+It is safe by default: it writes only into a corpus named explicitly, never inside the
+installed package, never over an existing article without ``force``, and then it keeps
+the old folder as a backup of its own.
 """
 
 from __future__ import annotations
@@ -12,14 +20,38 @@ import datetime as dt
 import json
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from article_data_api.corpus.loader import ANNOTATIONS_FILE, TEXT_FILE
-from article_data_api.corpus.text import HEADING_MARK, ParsedSection, parse_sections
-from article_data_api.schemas.fields import SLUG_ERROR, is_slug
+import article_data_api
+from article_data_api.corpus.loader import (
+    ANNOTATIONS_FILE,
+    TEXT_FILE,
+    CorpusError,
+    Problem,
+    UnreadableFile,
+    article_folders,
+    load_article,
+    read_article_file,
+)
+from article_data_api.corpus.model import Article
+from article_data_api.corpus.suggestions import (
+    KnownOrganization,
+    suggest_events,
+    suggest_organizations,
+)
+from article_data_api.corpus.text import (
+    HEADING_MARK,
+    ParsedSection,
+    TextFormatError,
+    parse_sections,
+    slugify,
+)
+from article_data_api.corpus.web_page import WebPage, read_page
+from article_data_api.schemas.fields import SLUG_ERROR, SLUG_MAX_LENGTH, is_slug
 
-CANDIDATES_FILE = "organization-candidates.json"
 MAX_HEADING_CHARACTERS = 80
 MAX_HEADING_WORDS = 12
 SENTENCE_END = tuple(".!?:;,…")
@@ -29,59 +61,23 @@ HEADING_RULE = (
     f" {MAX_HEADING_CHARACTERS} characters and {MAX_HEADING_WORDS} words, and does not end"
     " with sentence punctuation (. ! ? : ; , …), closing quotes aside."
 )
-# A capitalized run of words, joined by a few lower-case connectors: "Bank of England".
-# Not "and", which joins two names as often as it belongs to one.
-NAME = re.compile(r"[A-Z][\w&’'-]*(?:\s+(?:(?:of|for|de|du)\s+)?[A-Z][\w&’'-]*)*")
-FUNCTION_WORDS = frozenset(
-    [
-        "A",
-        "An",
-        "And",
-        "As",
-        "At",
-        "But",
-        "By",
-        "For",
-        "From",
-        "How",
-        "If",
-        "In",
-        "It",
-        "Its",
-        "Now",
-        "Of",
-        "On",
-        "Or",
-        "So",
-        "The",
-        "Then",
-        "These",
-        "This",
-        "Those",
-        "To",
-        "What",
-        "When",
-        "Where",
-        "Which",
-        "While",
-        "Who",
-        "Why",
-        "With",
-        "Yet",
-    ]
-)
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+BACKUPS = "backups"
 
 
 class ImportRefused(Exception):
-    """The import would overwrite an article, or its input is unusable."""
+    """The import would overwrite an article or write where it must not, or its input is
+    unusable."""
 
 
 @dataclass(frozen=True)
 class Imported:
     folder: Path
     sections: list[ParsedSection]
-    candidates: list[dict]
+    annotations: dict[str, Any]
     backup: Path | None
+    dropped: list[str]  # suggestions left out because they would not validate
 
 
 def is_heading(line: str) -> bool:
@@ -95,7 +91,8 @@ def is_heading(line: str) -> bool:
 
 
 def to_markdown(lines: list[str], heading_lines: set[int] | None = None) -> str:
-    """The article text with headings marked; ``heading_lines`` (1-based) replaces the rule."""
+    """Plain text (a paragraph per line) with headings marked; ``heading_lines``
+    (1-based) replaces the rule."""
     if heading_lines is None:
         heading_lines = {n for n in range(2, len(lines)) if is_heading(lines[n - 1])}
     blocks = [
@@ -105,90 +102,288 @@ def to_markdown(lines: list[str], heading_lines: set[int] | None = None) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def organization_candidates(sections: list[ParsedSection]) -> list[dict]:
-    """Capitalized names in the paragraphs, most frequent first, with their positions."""
-    found: dict[str, list[dict]] = {}
-    for section in sections:
-        for paragraph, text in enumerate(section.paragraphs):
-            for match in NAME.finditer(text):
-                name, start = _trimmed(match.group(), match.start())
-                if name and not _sentence_word(name, text, start):
-                    found.setdefault(name, []).append(
-                        {
-                            "section_id": section.id,
-                            "paragraph": paragraph,
-                            "start": start,
-                            "end": start + len(name),
-                        }
-                    )
+def markdown_to_article(text: str) -> tuple[str, str | None]:
+    """Markdown as the corpus keeps it (every heading level a ``## `` heading, each
+    paragraph on one line), and its title: a ``#`` heading before any text."""
+    blocks: list[str] = []
+    title = None
+    for block in re.split(r"\n\s*\n", text.strip()):
+        heading = re.fullmatch(r"(#{1,6})\s+(.+?)\s*#*", block.strip())
+        if heading and heading.group(1) == "#" and not blocks and title is None:
+            title = heading.group(2)
+        elif heading:
+            blocks.append(HEADING_MARK + heading.group(2))
+        else:
+            blocks.append(re.sub(r"\s+", " ", block).strip())
+    return "\n\n".join(b for b in blocks if b) + "\n", title
+
+
+def read_input(source: Path) -> str:
+    """The input's text: UTF-8, at most MAX_FILE_BYTES, a byte-order mark dropped."""
+    try:
+        data = read_article_file(source)
+    except UnreadableFile as error:
+        raise ImportRefused(f"{source}: {error}") from None
+    if b"\0" in data:
+        raise ImportRefused(f"{source}: a binary file, not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ImportRefused(
+            f"{source}: not UTF-8 (byte {error.start} is {data[error.start]:#04x}; Latin-1 or"
+            " Windows-1252 text must be converted first, e.g. with iconv -f latin1 -t utf-8)"
+        ) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _is_html(source: Path, text: str) -> bool:
+    start = text.lstrip()[:512].lower()
+    return source.suffix.lower() in HTML_SUFFIXES or start.startswith(("<!doctype html", "<html"))
+
+
+def known_organizations(corpus: Path) -> list[KnownOrganization]:
+    """The organizations the corpus's articles name, with every alias, by id (the first
+    article's name and kind, as ``check`` requires them to agree)."""
+    found: dict[str, dict[str, Any]] = {}
+    try:
+        folders = article_folders(corpus)
+    except CorpusError:
+        return []
+    for folder in folders:
+        try:
+            data = json.loads(read_article_file(folder / ANNOTATIONS_FILE))
+        except (UnreadableFile, ValueError, RecursionError):
+            continue  # check reports it; an import only reads what it can
+        if not isinstance(data, dict) or data.get("status") == "draft":
+            continue
+        for org in data.get("organizations") or ():
+            entry = found.setdefault(
+                org["id"],
+                {"org": org, "aliases": {}, "articles": 0},
+            )
+            entry["articles"] += 1
+            for alias in org.get("aliases") or ():
+                text, any_case = (
+                    (alias, False)
+                    if isinstance(alias, str)
+                    else (alias["text"], alias.get("case_insensitive", False))
+                )
+                entry["aliases"][text] = entry["aliases"].get(text, False) or any_case
     return [
-        {"name": name, "occurrences": len(positions), "positions": positions}
-        for name, positions in sorted(found.items(), key=lambda item: (-len(item[1]), item[0]))
+        KnownOrganization(
+            id=org_id,
+            name=entry["org"]["name"],
+            kind=entry["org"]["kind"],
+            aliases=tuple(entry["aliases"].items()),
+            same_as=tuple(entry["org"].get("same_as") or ()),
+            country=entry["org"].get("country"),
+            articles=entry["articles"],
+        )
+        for org_id, entry in sorted(found.items())
     ]
 
 
-def _trimmed(name: str, start: int) -> tuple[str, int]:
-    """Without a leading function word ("The") or a trailing possessive."""
-    first, _, rest = name.partition(" ")
-    if first in FUNCTION_WORDS and rest:
-        name, start = rest, start + len(first) + 1
-    name = re.sub(r"[’']s$", "", name)
-    return ("" if name in FUNCTION_WORDS else name), start
+def _refuse_unsafe_corpus(corpus: Path) -> None:
+    package = Path(article_data_api.__file__).resolve().parent
+    if corpus.resolve().is_relative_to(package):
+        raise ImportRefused(
+            f"{corpus} is inside the installed package ({package}): import into a corpus"
+            " folder of your own, named with --corpus or ARTICLE_DATA_DIR"
+        )
 
 
-def _sentence_word(name: str, text: str, start: int) -> bool:
-    """A single ordinary word capitalized only because it starts a sentence."""
-    if " " in name or name.isupper():
-        return False
-    before = text[:start].rstrip()
-    return not before or before.endswith(SENTENCE_END[:3])
+def _title_id(title: str) -> str:
+    """An id from a title: its slug, cut at a word within the slug limit."""
+    slug = slugify(title)
+    if len(slug) > SLUG_MAX_LENGTH:
+        slug = slug[: SLUG_MAX_LENGTH + 1].rsplit("-", 1)[0]
+    return slug
 
 
 def import_article(
-    text_file: Path,
-    article_id: str,
+    source: Path,
     corpus: Path,
     *,
+    article_id: str | None = None,
     title: str | None = None,
     heading_lines: set[int] | None = None,
     force: bool = False,
 ) -> Imported:
-    """Write ``corpus/articles/<article_id>/``; with ``force``, move an existing folder to
-    ``corpus/backups/`` first. Raises ImportRefused rather than overwrite."""
+    """Write ``corpus/articles/<id>/`` as a draft with suggestions; with ``force``, move
+    an existing folder to ``corpus/backups/`` first. Raises ImportRefused rather than
+    write anything unsafe or invalid."""
+    _refuse_unsafe_corpus(corpus)
+    text = read_input(source)
+    page: WebPage | None = None
+    if _is_html(source, text):
+        if heading_lines:
+            raise ImportRefused("--heading-line is for plain text; a page marks its headings")
+        try:
+            page = read_page(text)
+        except ValueError as error:
+            raise ImportRefused(f"{source}: {error}") from None
+        markdown = page.markdown
+    elif source.suffix.lower() in MARKDOWN_SUFFIXES:
+        markdown, markdown_title = markdown_to_article(text)
+        title = title or markdown_title
+    else:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if not lines:
+            raise ImportRefused(f"{source}: no text")
+        if heading_lines and max(heading_lines) > len(lines):
+            raise ImportRefused(
+                f"--heading-line {max(heading_lines)}: the text has {len(lines)} lines"
+            )
+        markdown = to_markdown(lines, heading_lines)
+    try:
+        sections = parse_sections(markdown)
+    except TextFormatError as error:
+        raise ImportRefused(f"{source}: {error}") from None
+    title = title or (page.title if page else None)
+    article_id = article_id or _title_id(title or source.stem)
     if not is_slug(article_id):
         raise ImportRefused(f"--id {article_id!r}: {SLUG_ERROR}")
-    lines = [line.strip() for line in text_file.read_text("utf-8").splitlines() if line.strip()]
-    if not lines:
-        raise ImportRefused(f"{text_file}: no text")
-    if heading_lines and max(heading_lines) > len(lines):
-        raise ImportRefused(f"--heading-line {max(heading_lines)}: the text has {len(lines)} lines")
-    markdown = to_markdown(lines, heading_lines)
-    sections = parse_sections(markdown)
+    annotations = draft_annotations(sections, page, title, corpus)
+    annotations, dropped = _validated(article_id, markdown, annotations)
     folder = corpus / "articles" / article_id
-    backup = None
-    if folder.exists():
-        if not force:
-            raise ImportRefused(f"{folder} exists: use --force to replace it (it is backed up)")
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        backup = corpus / "backups" / f"{article_id}-{stamp}"
-        backup.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(folder, backup)
+    backup = _make_room(folder, corpus, article_id, force)
     folder.mkdir(parents=True)
     (folder / TEXT_FILE).write_text(markdown, "utf-8")
-    skeleton = {
-        "title": title or article_id.replace("-", " ").capitalize(),
+    (folder / ANNOTATIONS_FILE).write_text(
+        json.dumps(annotations, ensure_ascii=False, indent=2) + "\n", "utf-8"
+    )
+    return Imported(folder, sections, annotations, backup, dropped)
+
+
+def draft_annotations(
+    sections: list[ParsedSection], page: WebPage | None, title: str | None, corpus: Path
+) -> dict[str, Any]:
+    """The draft's annotations: metadata from the page, suggestions from the text."""
+    published = page.published if page else None
+    url = page.canonical_url if page else None
+    organizations = suggest_organizations(sections, known_organizations(corpus))
+    events = suggest_events(sections, published)
+    return {
+        "status": "draft",
+        "title": title or sections[0].paragraphs[0][:80],
         "title_is_editorial": title is None,
-        "language": "en",
-        "source_url": None,
-        "published": None,
+        "language": (page.language if page else None) or "en",
+        "source_url": url,
+        "published": None
+        if published is None
+        else {"value": published, "sources": [url] if url else []},
+        "publisher": None if not page or not page.publisher else {"name": page.publisher},
+        "authors": [{"name": name} for name in (page.authors if page else ())],
         "sample": False,
-        "organizations": [],
-        "events": [],
+        "organizations": organizations,
+        "events": events,
         "about": [],
     }
-    (folder / ANNOTATIONS_FILE).write_text(json.dumps(skeleton, indent=2) + "\n", "utf-8")
-    candidates = organization_candidates(sections)
-    (folder / CANDIDATES_FILE).write_text(
-        json.dumps(candidates, ensure_ascii=False, indent=2) + "\n", "utf-8"
-    )
-    return Imported(folder, sections, candidates, backup)
+
+
+def _loaded(article_id: str, markdown: str, annotations: dict[str, Any]) -> Article | list[Problem]:
+    """The article as ``check`` loads it, or its problems, from a scratch folder."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / article_id
+        folder.mkdir()
+        (folder / TEXT_FILE).write_text(markdown, "utf-8")
+        (folder / ANNOTATIONS_FILE).write_text(json.dumps(annotations), "utf-8")
+        try:
+            return load_article(folder, Path(scratch))
+        except CorpusError as error:
+            return error.problems
+
+
+def problems_of(article_id: str, markdown: str, annotations: dict[str, Any]) -> list[Problem]:
+    """What ``check`` would say of this article."""
+    loaded = _loaded(article_id, markdown, annotations)
+    return loaded if isinstance(loaded, list) else []
+
+
+def _validated(
+    article_id: str, markdown: str, annotations: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """The annotations with each event linked to the organizations its quote mentions,
+    and without any suggestion that would not validate (a name claimed twice, a quote
+    that repeats...): the draft always passes ``check``. Returns what was left out."""
+    dropped: list[str] = []
+    for _ in range(len(annotations["organizations"]) + len(annotations["events"]) + 2):
+        loaded = _loaded(article_id, markdown, annotations)
+        if isinstance(loaded, list):
+            annotations = _without_failing(annotations, loaded, dropped)
+            continue
+        linked = _link_organizations(annotations, loaded)
+        if linked == annotations:
+            return annotations, dropped
+        annotations = linked
+    raise ImportRefused(f"the suggestions would not validate: {dropped}")
+
+
+def _link_organizations(annotations: dict[str, Any], article: Article) -> dict[str, Any]:
+    """Each event linked to every organization mentioned inside its quote."""
+    events = []
+    for event, loaded in zip(annotations["events"], article.events, strict=True):
+        quote = loaded.evidence
+        inside = [
+            org.id
+            for org in article.organizations
+            if any(
+                (m.section_id, m.paragraph) == (quote.section_id, quote.paragraph)
+                and quote.start <= m.start
+                and m.end <= quote.end
+                for m in org.mentions
+            )
+        ]
+        events.append({**event, "organizations": inside})
+    return {**annotations, "events": events}
+
+
+def _without_failing(
+    annotations: dict[str, Any], problems: list[Problem], dropped: list[str]
+) -> dict[str, Any]:
+    """The annotations without the organizations and events the problems point at."""
+    failing: dict[str, set[int]] = {"organizations": set(), "events": set()}
+    for problem in problems:
+        match = re.match(r"(organizations|events)\[(\d+)\]", problem.path)
+        if match is None:
+            raise ImportRefused(f"the draft would not validate: {problem}")
+        failing[match.group(1)].add(int(match.group(2)))
+    kept_orgs = [
+        org
+        for i, org in enumerate(annotations["organizations"])
+        if i not in failing["organizations"]
+    ]
+    kept_ids = {org["id"] for org in kept_orgs}
+    dropped += [
+        f"{annotations['organizations'][i]['name']!r}: {p.message}"
+        for p in problems
+        for i in failing["organizations"]
+        if p.path.startswith(f"organizations[{i}]")
+    ]
+    dropped += [
+        f"event {annotations['events'][i]['id']!r}: {p.message}"
+        for p in problems
+        for i in failing["events"]
+        if p.path.startswith(f"events[{i}]")
+    ]
+    events = [
+        {**event, "organizations": [o for o in event["organizations"] if o in kept_ids]}
+        for i, event in enumerate(annotations["events"])
+        if i not in failing["events"]
+    ]
+    return {**annotations, "organizations": kept_orgs, "events": events}
+
+
+def _make_room(folder: Path, corpus: Path, article_id: str, force: bool) -> Path | None:
+    """Refuse to replace ``folder`` without ``force``; with it, move the folder into a
+    backup folder of its own under ``corpus/backups/`` (unique even for two imports in
+    the same second, so backups never nest) and return that."""
+    if not folder.exists() and not folder.is_symlink():
+        return None
+    if not force:
+        raise ImportRefused(f"{folder} exists: use --force to replace it (it is backed up)")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    (corpus / BACKUPS).mkdir(parents=True, exist_ok=True)
+    backup = Path(tempfile.mkdtemp(prefix=f"{article_id}-{stamp}-", dir=corpus / BACKUPS))
+    shutil.move(folder, backup / article_id)
+    return backup / article_id

@@ -196,6 +196,7 @@ def _build_article(
                 same_as=tuple(org["same_as"]),
                 mentions=tuple(found),
                 unnamed=org["unnamed"],
+                suggested=org["suggested"],
             )
         )
     events = []
@@ -223,12 +224,14 @@ def _build_article(
         ]
         events.append(
             Event(
-                **event
-                | {
-                    "date": _date(event["date"]),
-                    "organizations": tuple(event["organizations"]),
-                    "evidence": evidence,
-                }
+                id=event["id"],
+                title=event["title"],
+                description=event["description"],
+                status=event["status"],
+                date=_date(event["date"]),
+                organizations=tuple(event["organizations"]),
+                evidence=evidence,
+                suggested=event["suggested"],
             )
         )
     article = Article(
@@ -245,6 +248,7 @@ def _build_article(
         organizations=tuple(organizations),
         events=tuple(events),
         about=tuple(data["about"]),
+        status=data["status"],
     )
     return article, problems
 
@@ -388,7 +392,12 @@ def _shown(root: Path, path: Path) -> str:
 
 
 def _date(data: dict) -> DateInfo:
-    return DateInfo(value=data["value"], label=data["label"], sources=tuple(data["sources"]))
+    return DateInfo(
+        value=data["value"],
+        label=data["label"],
+        sources=tuple(data["sources"]),
+        inferred=data["inferred"],
+    )
 
 
 _WORD_CHAR = re.compile(r"\w")

@@ -17,6 +17,7 @@ class DateInfo:
     value: str | None
     label: str | None
     sources: tuple[str, ...]
+    inferred: bool = False
 
     @property
     def precision(self) -> str | None:
@@ -24,9 +25,12 @@ class DateInfo:
 
     @property
     def confidence(self) -> str | None:
-        """Derived from the sources: none means the article states the date itself."""
+        """Derived from the sources: none means the article states the date itself, unless
+        it was inferred from a relative label and the publication date."""
         if self.value is None:
             return None
+        if self.inferred:
+            return "inferred"
         if not self.sources:
             return "stated-in-article"
         return "single-source" if len(self.sources) == 1 else "confirmed"
@@ -113,6 +117,7 @@ class ArticleOrganization:
     same_as: tuple[str, ...]
     mentions: tuple[Mention, ...]
     unnamed: bool = False
+    suggested: bool = False
 
     @property
     def mention_count(self) -> int:
@@ -128,6 +133,7 @@ class Event:
     date: DateInfo
     organizations: tuple[str, ...]
     evidence: TextSpan
+    suggested: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,7 @@ class Article:
     organizations: tuple[ArticleOrganization, ...]
     events: tuple[Event, ...]
     about: tuple[str, ...]
+    status: str = "published"
     sections_by_id: dict[str, Section] = field(init=False, repr=False, compare=False)
     organizations_by_id: dict[str, ArticleOrganization] = field(
         init=False, repr=False, compare=False

@@ -127,9 +127,15 @@ def _writable(folder: Path) -> bool:
 
 
 def snapshot_dir(config: Mapping[str, Any]) -> SnapshotDir:
-    """SNAPSHOT_DIR, or the default folder for the configured corpus."""
+    """SNAPSHOT_DIR, or the default folder for the configured corpus (a folder of its own
+    when drafts are served, so a review server never shares snapshots with the public)."""
     configured = config.get("SNAPSHOT_DIR")
-    return SnapshotDir(Path(configured) if configured else default_snapshot_dir(corpus_dir(config)))
+    if configured:
+        return SnapshotDir(Path(configured))
+    default = default_snapshot_dir(corpus_dir(config))
+    return SnapshotDir(
+        default.with_name(default.name + "-drafts") if config.get("SERVE_DRAFTS") else default
+    )
 
 
 def ensure_published(config: Mapping[str, Any]) -> SnapshotDir:
@@ -154,12 +160,26 @@ def ensure_published(config: Mapping[str, Any]) -> SnapshotDir:
         else:
             # With its corpus at hand, a snapshot made by other code (whose validation or
             # representations may differ) is rebuilt; named alone, it is served as it is.
+            drafts = bool(config.get("SERVE_DRAFTS"))
             if named_alone or (
-                manifest.corpus == str(corpus.resolve()) and manifest.code == code_fingerprint()
+                manifest.corpus == str(corpus.resolve())
+                and manifest.code == code_fingerprint()
+                and manifest.drafts == drafts
             ):
+                if manifest.drafts != drafts:
+                    log.warning(
+                        "SERVE_DRAFTS=%d, but the snapshot was built with drafts %s",
+                        drafts,
+                        "in" if manifest.drafts else "left out",
+                    )
                 return snapshots
     log.info("building a snapshot before serving", extra={"fields": {"corpus": str(corpus)}})
-    Builder(corpus, snapshots, allow_outside_links=config.get("ALLOW_OUTSIDE_LINKS", False)).build()
+    Builder(
+        corpus,
+        snapshots,
+        allow_outside_links=config.get("ALLOW_OUTSIDE_LINKS", False),
+        include_drafts=bool(config.get("SERVE_DRAFTS")),
+    ).build()
     return snapshots
 
 

@@ -69,6 +69,7 @@ from article_data_api.store.records import (
     SHARD_SCHEMA,
     SHARDS,
     ArticleIndex,
+    DraftLeftOut,
     EventIndex,
     OrganizationInArticle,
     shard_file,
@@ -102,11 +103,12 @@ class ShardTask:
     shard: int
     path: Path
     corpus: Path
+    include_drafts: bool
     changed: list[tuple[Source, str]] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
 
 
-ShardResult = list[tuple[str, "ArticleIndex | list[Problem]"]]
+ShardResult = list[tuple[str, "ArticleIndex | DraftLeftOut | list[Problem]"]]
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,9 @@ def write_shard(task: ShardTask) -> ShardResult:
             article = load_article(source.folder, task.corpus)
         except CorpusError as error:
             results.append((source.id, error.problems))
+            continue
+        if article.status == "draft" and not task.include_drafts:
+            results.append((source.id, DraftLeftOut(source.id, digest, source.stat)))
             continue
         _write_article(db, article)
         results.append((source.id, _index_of(article, digest, source.stat)))
@@ -331,9 +336,11 @@ class Builder:
         keep: int = DEFAULT_KEEP,
         workers: int | None = None,
         allow_outside_links: bool = False,
+        include_drafts: bool = False,
     ) -> None:
         self.corpus = corpus
         self.allow_outside_links = allow_outside_links
+        self.include_drafts = include_drafts
         self.snapshots = snapshots
         self.keep = keep
         self.workers = workers or len(os.sched_getaffinity(0))
@@ -359,7 +366,7 @@ class Builder:
 
     def _previous(self) -> Path | None:
         """The current snapshot, if the build may copy from it: same format, same code,
-        same corpus, and whole."""
+        same corpus, drafts in or out alike, and whole."""
         version = self.snapshots.current_version()
         if version is None:
             return None
@@ -370,7 +377,11 @@ class Builder:
         except SnapshotError as error:
             log.warning("building in full: the current snapshot is unusable: %s", error)
             return None
-        if manifest.code != self.code or manifest.corpus != str(self.corpus.resolve()):
+        if (
+            manifest.code != self.code
+            or manifest.corpus != str(self.corpus.resolve())
+            or manifest.drafts != self.include_drafts
+        ):
             return None
         return folder
 
@@ -381,10 +392,11 @@ class Builder:
         index = self._index(folder, previous)
         known = {
             row[0]: (row[1], row[2])
-            for row in index.execute("SELECT id, content_hash, source_stat FROM articles")
+            for table in ("articles", "drafts")
+            for row in index.execute(f"SELECT id, content_hash, source_stat FROM {table}")
         }
         tasks = {
-            shard: ShardTask(shard, folder / shard_file(shard), self.corpus)
+            shard: ShardTask(shard, folder / shard_file(shard), self.corpus, self.include_drafts)
             for shard in range(SHARDS)
         }
         changed = 0
@@ -424,6 +436,11 @@ class Builder:
             for article_id, result in results:
                 if isinstance(result, list):
                     problems[article_id] = result
+                elif isinstance(result, DraftLeftOut):
+                    index.execute(
+                        "INSERT INTO drafts VALUES (?, ?, ?)",
+                        (result.id, result.content_hash, result.source_stat),
+                    )
                 elif not problems:  # once one article fails, the rest are only validated
                     touched_organizations.update(o.organization_id for o in result.organizations)
                     self._insert(index, result, article_writer, event_writer)
@@ -457,6 +474,7 @@ class Builder:
             built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             counts=counts,
             files=files_of(folder),
+            drafts=self.include_drafts,
         )
         (folder / "manifest.json").write_text(manifest.to_json(), "utf-8")
         final = self.snapshots.publish(folder, version, self.keep)
@@ -531,8 +549,8 @@ class Builder:
                     (article_id,),
                 )
             )
-            for table in ("articles", "article_organizations", "events"):
-                column = "id" if table == "articles" else "article_id"
+            for table in ("articles", "drafts", "article_organizations", "events"):
+                column = "id" if table in ("articles", "drafts") else "article_id"
                 index.execute(f"DELETE FROM {table} WHERE {column} = ?", (article_id,))
             article_writer.delete_documents_by_term("id", article_id)
             event_writer.delete_documents_by_term("article", article_id)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2  # 2: drafts are recorded apart, and the manifest says if they are served
 CURRENT = "CURRENT"
 LOCK = ".build.lock"
 VERSIONS = "versions"
@@ -53,6 +53,7 @@ class Manifest:
     built_at: str
     counts: dict[str, int]
     files: dict[str, int]
+    drafts: bool = False  # whether draft articles were built in, for SERVE_DRAFTS=1
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2, sort_keys=True) + "\n"

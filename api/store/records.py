@@ -30,6 +30,13 @@ def shard_file(shard: int) -> str:
 # Tables of large JSON values keep their rowid: WITHOUT ROWID suits small rows only.
 INDEX_SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+-- Draft articles a build left out (it was not asked to serve drafts): known, so an
+-- unchanged draft is not validated again by the next build.
+CREATE TABLE drafts (
+    id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    source_stat TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE articles (
     id TEXT PRIMARY KEY,
     content_hash TEXT NOT NULL,
@@ -145,6 +152,16 @@ class OrganizationInArticle:
     aliases: str
     same_as: str
     mention_count: int
+
+
+@dataclass(frozen=True)
+class DraftLeftOut:
+    """A draft article a worker validated but did not write: the build was not asked to
+    serve drafts."""
+
+    id: str
+    content_hash: str
+    source_stat: str
 
 
 @dataclass(frozen=True)
