@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check clean openapi
+.PHONY: run test lint format check clean openapi image
 
 $(BIN)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,7 @@ clean:
 # Regenerate the committed OpenAPI document from the schemas and routes.
 openapi: $(BIN)/.installed
 	$(BIN)/article-data-api openapi openapi.yaml
+
+# The container image: docker where a daemon answers, else podman (see container/).
+image:
+	container/image.sh

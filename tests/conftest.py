@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from article_data_api import create_app
-from tests.helpers import CorpusCopy, LiveServer, free_port
+from tests.helpers import REPORTS, CorpusCopy, LiveServer, free_port
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -55,3 +55,9 @@ def live_server() -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    """What tests measured without asserting on it, at the end of the run."""
+    for line in config.stash.get(REPORTS, []):
+        terminalreporter.write_line(line)

@@ -14,11 +14,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import requests
 
 from article_data_api.config import bundled_corpus
 
 PROJECT = Path(__file__).resolve().parents[1]
+# Facts a test measured for the run's summary (the image's size, say), not asserted on.
+REPORTS = pytest.StashKey[list[str]]()
 BUNDLED_CORPUS = bundled_corpus()
 SEED_ID = "mistral-ai-joins-nvidia-nemotron-coalition"
 SAMPLE_ID = "sample-harbour-city-libraries-shared-search"

@@ -6,6 +6,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 
@@ -312,3 +313,39 @@ def test_a_snapshot_made_by_other_code_is_rebuilt_when_its_corpus_is_at_hand(
     manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "code": "older"}))
     create_app({"SNAPSHOT_DIR": str(snapshots.root)})
     assert snapshots.current_version() == rebuilt
+
+
+def test_a_snapshot_on_a_read_only_file_system_is_searched(corpus_copy, snapshots):
+    # Tantivy's reader wants to write a lock file into the index folder; on a read-only
+    # file system (an image run with --read-only) that failed, and every search was a 503.
+    # The snapshot is mounted read-only in a mount namespace of its own.
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        pytest.skip("needs root and unshare(1) to mount a folder read-only")
+    folder = snapshots.folder(build(corpus_copy, snapshots).version)
+    search = (
+        "from pathlib import Path; from article_data_api.store.snapshot import Snapshot;"
+        f"page = Snapshot(Path({str(folder)!r})).articles("
+        "{'q': 'coalition', 'limit': 5, 'offset': 0}); print(page.total)"
+    )
+    script = (
+        'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && touch "$1/x"'
+        ' 2>/dev/null; "$2" -c "$3"'
+    )
+    result = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script, "sh", str(folder), sys.executable, search],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "1"
+    assert not (folder / "x").exists()  # it was read-only indeed
+
+
+def test_a_snapshot_folder_named_alone_and_empty_is_a_clear_error(tmp_path):
+    # It used to build the bundled corpus into it: into a compose volume the build job
+    # had yet to fill (and that the replicas mount read-only), or anyone's folder.
+    empty = tmp_path / "snapshots"
+    with pytest.raises(SnapshotError, match="no snapshot is published there yet"):
+        create_app({"SNAPSHOT_DIR": str(empty)})
+    assert not empty.exists() or not any(empty.iterdir())

@@ -150,6 +150,13 @@ def ensure_published(config: Mapping[str, Any]) -> SnapshotDir:
     # machine, so a broken one is an error, not a reason to build another corpus.
     named_alone = bool(config.get("SNAPSHOT_DIR")) and not config.get("ARTICLE_DATA_DIR")
     version = snapshots.current_version()
+    if version is None and named_alone:
+        # Its builder is elsewhere (a build job, a CI step): never build another corpus
+        # into a folder that is someone else's to fill.
+        raise SnapshotError(
+            f"{snapshots.root}: no snapshot is published there yet: run"
+            f" `article-data-api build CORPUS --out {snapshots.root}`, or set ARTICLE_DATA_DIR"
+        )
     if version is not None:
         try:
             manifest = Manifest.read(snapshots.folder(version))

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
+import shutil
 import sqlite3
+import tempfile
 import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,6 +157,30 @@ def page_in_memory(keyed: Sequence[tuple[Any, bytes]], args: Mapping[str, Any], 
     return _Window(window, limit, position, sort, len(rows)).page()
 
 
+def _open_index(folder: Path, shadows: list[Path]) -> tantivy.Index:
+    """A Tantivy index, opened for searching even where its folder is read-only.
+
+    Tantivy's reader takes a lock file in the index folder, with write access, even to
+    search (quickwit-oss/tantivy#557), so an index on a read-only file system (a
+    snapshot baked into an image run with --read-only, or mounted :ro) cannot be opened
+    as it is. There, it is opened through a folder of symbolic links to its files, in
+    the temp folder, where the lock file can be made; the files themselves are only read.
+    """
+    if os.access(folder, os.W_OK):
+        return tantivy.Index.open(str(folder))
+    shadow = Path(tempfile.mkdtemp(prefix=f"article-data-api-{folder.name}-"))
+    shadows.append(shadow)
+    for path in folder.iterdir():
+        if not path.name.startswith(".tantivy-"):  # lock files: made afresh in the shadow
+            (shadow / path.name).symlink_to(path)
+    return tantivy.Index.open(str(shadow))
+
+
+def _remove_folders(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class Snapshot:
     """A published snapshot, open for reading from any thread."""
 
@@ -163,8 +191,11 @@ class Snapshot:
         self.version = self.manifest.version
         self.counts = self.manifest.counts
         try:
-            self._articles = tantivy.Index.open(str(folder / SEARCH / "articles"))
-            self._events = tantivy.Index.open(str(folder / SEARCH / "events"))
+            shadows: list[Path] = []
+            # The shadow folders go when the snapshot does (a switch, or the exit).
+            weakref.finalize(self, _remove_folders, shadows)
+            self._articles = _open_index(folder / SEARCH / "articles", shadows)
+            self._events = _open_index(folder / SEARCH / "events", shadows)
         except (OSError, ValueError) as error:
             raise SnapshotError(f"{folder}: the search index cannot be opened: {error}") from error
         self._stemmer = search.analyzer()
