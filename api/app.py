@@ -9,7 +9,7 @@ from flask import Flask
 
 from article_data_api import blueprint, http_layer, logs, openapi, response_cache, store
 from article_data_api.config import base_config, settings_from_env
-from article_data_api.resources import docs, register_resources
+from article_data_api.resources import docs, pages, register_resources
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -18,7 +18,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     When the snapshot folder has no snapshot of the corpus yet, one is built first, so
     an invalid corpus raises CorpusError here.
     """
-    app = Flask(__name__)
+    # The pages' assets are served by api.resources.pages, cached like every response.
+    app = Flask(__name__, static_folder=None)
     app.config.from_mapping(base_config())
     app.config.from_mapping(settings_from_env())
     app.config.from_mapping(config or {})
@@ -28,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_resources(api)
     openapi.init_app(app, api)
     docs.init_app(app)
+    pages.init_app(app)
     http_layer.init_app(app)
     logs.init_app(app)
     return app

@@ -13,7 +13,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.routing import BaseConverter, ValidationError
 
 from article_data_api.errors import ProblemApi
-from article_data_api.negotiation import JSON, LD_JSON
+from article_data_api.negotiation import HTML, JSON, LD_JSON
 from article_data_api.query import QueryParser
 from article_data_api.schemas.fields import SLUG_MAX_LENGTH, SLUG_PATTERN, SLUG_REGEX, is_slug
 from article_data_api.schemas.resources import LinkedDataSchema
@@ -54,6 +54,9 @@ class Route(NamedTuple):
     offered: tuple[str, ...]
     reads_store: bool
     static: bool
+    # Whether the body holds absolute URLs (an HTML page's JSON-LD and oEmbed links), so
+    # that it depends on the API's own URL, like JSON-LD does.
+    absolute: bool = False
 
 
 class ParsedQueryParser(FlaskParser):
@@ -111,6 +114,7 @@ class Blueprint(flask_smorest.Blueprint):
         collection: bool = False,
         not_found: bool = False,
         linked_data: bool = False,
+        absolute: bool = False,
     ) -> Callable:
         """Document a GET: its 200 (``schema``, headers, and JSON-LD when ``linked_data``),
         304, 406, 414, 431 and, when ids can be unknown, 404. Its examples are added by
@@ -123,6 +127,7 @@ class Blueprint(flask_smorest.Blueprint):
         def decorator(view: Callable) -> Callable:
             view.reads_store = self.reads_store
             view.offered = (JSON,)
+            view.absolute = absolute  # the body holds this API's own absolute URLs
             if linked_data:
                 view = self.alt_response(
                     200,
@@ -152,6 +157,29 @@ class Blueprint(flask_smorest.Blueprint):
         return decorator
 
 
+def page(query: type[Schema] | None = None, *, absolute: bool = True) -> Callable:
+    """Declare an HTML page's GET (a MethodView's ``get``) to the HTTP layer: served as
+    text/html from the store, its query parsed by ``query`` (arriving whole as ``args``),
+    its body holding absolute URLs unless ``absolute`` is False. Pages are not API
+    operations: they stay out of the OpenAPI document."""
+    instance = query() if query is not None else None
+
+    def decorator(view: Callable) -> Callable:
+        def with_args(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if instance is None:
+                return view(self, *args, **kwargs)
+            return view(self, request.environ[ARGS_KEY], *args, **kwargs)
+
+        with_args.__doc__ = view.__doc__
+        with_args.offered = (HTML,)
+        with_args.reads_store = True
+        with_args.query_schema = instance
+        with_args.absolute = absolute
+        return with_args
+
+    return decorator
+
+
 def _get_method(view: Callable | None) -> Callable | None:
     """The decorated ``get`` of a MethodView's view function, where its contract is kept."""
     return getattr(getattr(view, "view_class", None), "get", None)
@@ -171,7 +199,8 @@ def routes_of(app: Flask) -> dict[str, Route]:
         if hasattr(get, "offered"):
             schema = getattr(get, "query_schema", None)
             parser = None if schema is None else QueryParser(schema)
-            found[endpoint] = Route(parser, get.offered, get.reads_store, False)
+            absolute = getattr(get, "absolute", False)
+            found[endpoint] = Route(parser, get.offered, get.reads_store, False, absolute)
         else:
             found[endpoint] = Route(None, (), False, True)
     return found

@@ -29,6 +29,7 @@ EXAMPLE_PAGE_SIZE = 2
 # A snapshot's version holds its build time: the example's is fixed, so that the document
 # does not change with every build.
 EXAMPLE_VERSION = "20261129T080000000000Z-3f2a9c1b0d4e"
+EXAMPLE_BASE = "https://api.example"
 
 Examples = dict[str, dict[str, Any]]
 
@@ -113,6 +114,7 @@ def examples_by_operation() -> dict[str, Examples]:
                 lambda args: store.organization_articles(INDEXED_ORGANIZATION_ID, args),
             )
         },
+        "getOEmbed": {JSON: _oembed(json.loads(store.article(SEED_ID, JSON))["title"])},
         "getHealth": {JSON: {"status": "ok"}},
         "getReadiness": {
             JSON: {
@@ -126,4 +128,21 @@ def examples_by_operation() -> dict[str, Examples]:
                 "cache": {"backend": "SimpleCache", "ok": True, "warnings": []},
             }
         },
+    }
+
+
+def _oembed(title: str) -> dict[str, Any]:
+    """The seed's oEmbed answer, for an API at EXAMPLE_BASE."""
+    src = f"{EXAMPLE_BASE}/embed/articles/{SEED_ID}"
+    return {
+        "version": "1.0",
+        "type": "rich",
+        "title": title,
+        "provider_name": "Article Data API",
+        "provider_url": f"{EXAMPLE_BASE}/articles",
+        "html": f'<iframe src="{src}" width="640" height="640" title="{title}"'
+        ' loading="lazy" style="border:0"></iframe>',
+        "width": 640,
+        "height": 640,
+        "cache_age": 300,
     }

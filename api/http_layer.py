@@ -56,6 +56,17 @@ COMMON_HEADERS = [
     ("Access-Control-Expose-Headers", EXPOSED_HEADERS),
     ("Vary", "Accept, Accept-Encoding"),
 ]
+# Every HTML response's Content-Security-Policy. The pages run no script at all (the
+# JSON-LD block is data, which a policy does not govern) and may be framed by no one;
+# embeds, made to be framed, by anyone. Swagger UI runs its own files and styles itself
+# inline.
+_POLICY = (
+    "default-src 'none'; script-src {script}; style-src {style}; img-src 'self' data:;"
+    " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
+)
+PAGE_POLICY = _POLICY.format(script="'none'", style="'self'", ancestors="'none'")
+EMBED_POLICY = _POLICY.format(script="'none'", style="'self'", ancestors="*")
+DOCS_POLICY = _POLICY.format(script="'self'", style="'self' 'unsafe-inline'", ancestors="'none'")
 RETRY_CACHE_AFTER_SECONDS = 1.0
 MOUNT_POINTS_KEPT = 8
 # Longer Accept headers are refused: parsing one costs in proportion to its length.
@@ -98,6 +109,12 @@ class Rendered(NamedTuple):
     def cacheable(self) -> bool:
         return self.etag is not None and any(
             k.lower() == "cache-control" and "public" in v for k, v in self.headers
+        )
+
+    @property
+    def is_html(self) -> bool:
+        return any(
+            k.lower() == "content-type" and v.startswith("text/html") for k, v in self.headers
         )
 
     @property
@@ -232,8 +249,9 @@ class HttpLayer:
             return Rendered.problem(406, detail, instance), None
         environ[MEDIA_TYPE_KEY] = media_type
         base = ""
-        if media_type == LD_JSON:
-            # JSON-LD ids are absolute: the cached bytes depend on the API's own URL.
+        if media_type == LD_JSON or route.absolute:
+            # JSON-LD ids (and a page's links) are absolute: the cached bytes depend on
+            # the API's own URL.
             base = environ[BASE_URL_KEY] = self.public_base_url or _base_url(environ)
         version = ""
         if route.reads_store:
@@ -323,6 +341,8 @@ class HttpLayer:
     def _send(self, rendered: Rendered, environ: dict, start_response: StartResponse) -> list:
         body, etag = rendered.body, rendered.etag
         headers = [*rendered.headers, *COMMON_HEADERS]
+        if rendered.is_html:
+            headers.append(("Content-Security-Policy", _policy(environ.get("PATH_INFO", ""))))
         if rendered.gzip_body is not None and self._wants_gzip(environ, rendered):
             body, etag = rendered.gzip_body, rendered.gzip_etag
             headers.append(("Content-Encoding", "gzip"))
@@ -354,6 +374,12 @@ class HttpLayer:
             ],
         )
         return []
+
+
+def _policy(path: str) -> str:
+    if path.startswith("/embed/"):
+        return EMBED_POLICY
+    return DOCS_POLICY if path.startswith("/docs/") else PAGE_POLICY
 
 
 def _redirect(redirect: RequestRedirect, environ: dict) -> Rendered:

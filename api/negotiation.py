@@ -8,6 +8,7 @@ from werkzeug.http import parse_accept_header
 JSON = "application/json"
 LD_JSON = "application/ld+json"
 PROBLEM_JSON = "application/problem+json"
+HTML = "text/html"
 ALL_REPRESENTATIONS = (JSON, LD_JSON)
 
 

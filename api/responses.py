@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, NoReturn
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, g, request, send_from_directory
 from flask_smorest import abort
 from marshmallow import Schema
 
@@ -104,3 +105,12 @@ def bytes_response(body: bytes, mimetype: str, *, cacheable: bool = True) -> Res
         mimetype=mimetype,
         headers={"Cache-Control": cache_control if cacheable else "no-store"},
     )
+
+
+def static_file(folder: Path, filename: str) -> Response:
+    """A file shipped with the package, cacheable for the configured max-age. The HTTP
+    layer adds the ETag (a hash of the bytes) and answers If-None-Match itself."""
+    response = send_from_directory(folder, filename, etag=False, conditional=False)
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["CACHE_MAX_AGE"]
+    return response

@@ -180,3 +180,43 @@ class OrganizationQuerySchema(PageQuerySchema):
             load_default="id", validate=validate.OneOf(["id", "name", "articles", "mentions"])
         ),
     )
+
+
+class ArticleListPageQuerySchema(PageQuerySchema):
+    """The HTML list of articles: its search box may be submitted empty."""
+
+    q = described(
+        f"Full-text search, as /v1/articles takes it; empty lists every article. {SEARCH_SYNTAX}",
+        fields.String(validate=validate.Length(max=MAX_QUERY_CHARACTERS)),
+    )
+
+
+# Far beyond any screen, and small enough that a size asked for is a plain 64-bit integer.
+MAX_EMBED_PIXELS = 10_000
+
+
+class OEmbedQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    url = described(
+        "The page to embed: an article page (/articles/{id}) or an embed of this API"
+        " (/embed/articles/{id}, /embed/articles/{id}/timeline), at this API's own URL."
+        " Any other URL, well formed or not, is a page this API has no embed for: 404,"
+        " as oEmbed 1.0 says.",
+        fields.String(required=True, validate=validate.Length(min=1, max=2048)),
+        format="uri",
+        example="https://api.example/articles/mistral-ai-joins-nvidia-nemotron-coalition",
+    )
+    format = described(
+        "json; xml is answered with 501, as oEmbed 1.0 allows",
+        fields.String(load_default="json", validate=validate.OneOf(["json", "xml"])),
+    )
+    maxwidth = described(
+        f"The most pixels wide the embed may be, up to {MAX_EMBED_PIXELS}",
+        fields.Integer(validate=validate.Range(min=1, max=MAX_EMBED_PIXELS)),
+    )
+    maxheight = described(
+        f"The most pixels high the embed may be, up to {MAX_EMBED_PIXELS}",
+        fields.Integer(validate=validate.Range(min=1, max=MAX_EMBED_PIXELS)),
+    )

@@ -399,6 +399,24 @@ class ReadinessSchema(Schema):
     cache = fields.Nested(CacheStatusSchema, required=True)
 
 
+class OEmbedSchema(Schema):
+    """An oEmbed 1.0 rich response: the iframe that embeds the page."""
+
+    version = fields.String(required=True, validate=validate.Equal("1.0"))
+    type = fields.String(required=True, validate=validate.Equal("rich"))
+    title = fields.String(required=True)
+    provider_name = fields.String(required=True)
+    provider_url = fields.Url(required=True)
+    html = described(
+        "An <iframe> of the embed page, to place as it is", fields.String(required=True)
+    )
+    width = described("Pixels", fields.Integer(required=True))
+    height = described("Pixels", fields.Integer(required=True))
+    cache_age = described(
+        "Seconds the response may be cached (CACHE_MAX_AGE)", fields.Integer(required=True)
+    )
+
+
 class InvalidParamSchema(Schema):
     name = fields.String(required=True)
     location = fields.String(required=True, metadata={"example": "query"})

@@ -79,7 +79,7 @@ def test_every_operation_is_documented_completely(spec):
             assert responses["404"] == {"$ref": "#/components/responses/NOT_FOUND"}, name
         if any(p.get("in") == "query" for p in operation.get("parameters", [])):
             assert responses["400"] == {"$ref": "#/components/responses/BAD_REQUEST"}, name
-    assert len(list(operations(spec))) == 14
+    assert len(list(operations(spec))) == 15
 
 
 def test_errors_share_one_problem_schema(spec):
@@ -160,7 +160,9 @@ def test_root_redirects_to_the_docs(client):
 def test_docs_page_loads_swagger_ui_from_this_server(client):
     page = client.get("/docs/").get_data(as_text=True)
     assert '<script src="swagger-ui-bundle.js"></script>' in page
-    assert 'url: "../openapi.json"' in page
+    assert '<script src="../static/docs-init.js"></script>' in page  # no inline script
+    init = client.get("/static/docs-init.js").get_data(as_text=True)
+    assert 'url: "../openapi.json"' in init
     assert "http" not in page.replace("http-equiv", "")  # nothing from another host
     asset = client.get("/docs/swagger-ui-bundle.js")
     assert asset.status_code == 200 and b"SwaggerUIBundle" in asset.get_data()
@@ -210,6 +212,7 @@ def test_docs_render_in_a_real_browser_with_no_network(live_server, tmp_path):
         "/v1/events",
         "/healthz",
         "/readyz",
+        "/oembed",
     }
     assert "Article Data API" in result.stdout
 

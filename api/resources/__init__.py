@@ -7,12 +7,22 @@ from article_data_api.resources import (
     articles,
     events,
     health,
+    oembed,
     organizations,
     sections,
     timeline,
 )
 
-RESOURCES = (articles, sections, article_organizations, timeline, events, organizations, health)
+RESOURCES = (
+    articles,
+    sections,
+    article_organizations,
+    timeline,
+    events,
+    organizations,
+    oembed,
+    health,
+)
 
 
 def register_resources(api: Api) -> None:

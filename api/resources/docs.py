@@ -11,13 +11,12 @@ from flask import (
     current_app,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from werkzeug.wrappers import Response
 
 from article_data_api.openapi import documents
-from article_data_api.responses import bytes_response
+from article_data_api.responses import bytes_response, static_file
 
 # Swagger UI's files as the flask-swagger-ui package installs them: no CDN.
 SWAGGER_UI_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
@@ -59,10 +58,7 @@ def swagger_ui() -> str:
 
 @blp.get("/docs/<path:filename>")
 def swagger_ui_asset(filename: str) -> Response:
-    response = send_from_directory(SWAGGER_UI_DIST, filename, etag=False, conditional=False)
-    response.cache_control.public = True
-    response.cache_control.max_age = current_app.config["CACHE_MAX_AGE"]
-    return response
+    return static_file(SWAGGER_UI_DIST, filename)
 
 
 def init_app(app: Flask) -> None:

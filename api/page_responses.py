@@ -1,0 +1,167 @@
+"""HTML pages and oEmbed answers: the store's data through the view models of api.pages,
+rendered with Jinja (every value escaped) and served like any response (the HTTP layer
+caches them, tags them and compresses them, and adds their Content-Security-Policy)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+import orjson
+from flask import Response, current_app, render_template, request
+from flask_smorest import abort
+from markupsafe import Markup
+
+from article_data_api.blueprint import BASE_URL_KEY
+from article_data_api.negotiation import JSON, LD_JSON
+from article_data_api.pages import ArticleView, article_view
+from article_data_api.representations import absolute_ids
+from article_data_api.responses import bytes_response, not_found
+from article_data_api.schemas.fields import SLUG_REGEX
+from article_data_api.store import current_store
+
+SITE = "Article Data API"
+EMBED_WIDTH = 640
+EMBED_ARTICLE_HEIGHT = 640
+# The embed's padding and its heading (a title of up to three lines at EMBED_WIDTH),
+# around the timeline's drawing.
+EMBED_TIMELINE_CHROME = 96
+_EMBEDDABLE = re.compile(rf"/(?:embed/)?articles/({SLUG_REGEX})(/timeline)?/?")
+
+
+def html_response(text: str) -> Response:
+    return bytes_response(text.encode(), "text/html")
+
+
+def _context(**values: Any) -> dict[str, Any]:
+    return {
+        "site": SITE,
+        "root": request.script_root,
+        "base": request.environ[BASE_URL_KEY],
+        **values,
+    }
+
+
+def _script_safe(json_bytes: bytes) -> Markup:
+    """JSON for a <script> data block: "<", ">" and "&" escaped as JSON allows, so text
+    such as "</script>" in an article can never end the block, and nothing is left for
+    HTML escaping to do (which would break the JSON)."""
+    text = json_bytes.decode()
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _view(article_id: str) -> ArticleView:
+    view = article_view(current_store(), article_id, request.script_root, JSON)
+    if view is None:
+        not_found("article", article_id)
+    return view
+
+
+def article_page(template: str, article_id: str) -> Response:
+    """The article page, or one of its embeds (``template``), as HTML."""
+    view = _view(article_id)
+    base = request.environ[BASE_URL_KEY]
+    if template == "article.html":
+        quote_href = "#timeline-{}".format
+    else:
+        quote_href = f"{base}/articles/{article_id}#timeline-{{}}".format
+    json_ld = absolute_ids(current_store().article(article_id, LD_JSON), base)
+    page_url = f"{base}/articles/{article_id}"
+    oembed_href = f"{base}/oembed?{urlencode({'url': page_url, 'format': 'json'})}"
+    return html_response(
+        render_template(
+            template,
+            **_context(
+                view=view,
+                language=view.article["language"],
+                quote_href=quote_href,
+                json_ld=_script_safe(json_ld),
+                oembed_href=oembed_href,
+            ),
+        )
+    )
+
+
+def _highlighted(highlight: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A search highlight's passage as runs of text, the matched ones flagged."""
+    text, runs, at = highlight["text"], [], 0
+    for mark in highlight["marks"]:
+        runs += [{"text": text[at : mark["start"]], "hit": False}]
+        runs += [{"text": text[mark["start"] : mark["end"]], "hit": True}]
+        at = mark["end"]
+    return [*runs, {"text": text[at:], "hit": False}]
+
+
+def articles_page(args: Mapping[str, Any]) -> Response:
+    """The list of articles, searched with the API's search when ``q`` is given."""
+    query = {k: v for k, v in args.items() if v not in ("", None)}
+    page = current_store().articles(query)
+    items = [orjson.loads(item) for item in page.items]
+    for item in items:
+        item["highlights"] = [{"segments": _highlighted(h)} for h in item.get("highlights") or []]
+
+    def link(cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        kept = {k: v for k, v in query.items() if k in ("q", "limit")}
+        return f"{request.script_root}/articles?{urlencode({**kept, 'cursor': cursor})}"
+
+    return html_response(
+        render_template(
+            "articles.html",
+            **_context(
+                items=items,
+                total=page.total,
+                q=query.get("q", ""),
+                next=link(page.next),
+                prev=link(page.prev),
+            ),
+        )
+    )
+
+
+def oembed(args: Mapping[str, Any]) -> dict[str, Any]:
+    """The oEmbed 1.0 answer for a page of this API: a rich type, whose html is the
+    iframe of the article's (or its timeline's) embed."""
+    if args["format"] == "xml":
+        abort(501, message="oEmbed is answered in JSON only here: ask with format=json.")
+    base = request.environ[BASE_URL_KEY]
+    url = args["url"]
+    path = urlsplit(url).path
+    match = (
+        _EMBEDDABLE.fullmatch(path[len(urlsplit(base).path) :])
+        if url.startswith(base + "/")
+        else None
+    )
+    if match is None:
+        abort(404, message=f"{url} is not a page of this API that can be embedded.")
+    article_id, timeline = match.group(1), match.group(2) is not None
+    view = _view(article_id)
+    title = view.article["title"]
+    if timeline:
+        src = f"{base}/embed/articles/{quote(article_id)}/timeline"
+        height = view.timeline.height + EMBED_TIMELINE_CHROME
+        title = f"Timeline: {title}"
+    else:
+        src = f"{base}/embed/articles/{quote(article_id)}"
+        height = EMBED_ARTICLE_HEIGHT
+    width = min(EMBED_WIDTH, args.get("maxwidth") or EMBED_WIDTH)
+    height = min(height, args.get("maxheight") or height)
+    iframe = (
+        f'<iframe src="{html.escape(src)}" width="{width}" height="{height}"'
+        f' title="{html.escape(title)}" loading="lazy" style="border:0"></iframe>'
+    )
+    return {
+        "version": "1.0",
+        "type": "rich",
+        "title": title,
+        "provider_name": SITE,
+        "provider_url": f"{base}/articles",
+        "html": iframe,
+        "width": width,
+        "height": height,
+        "cache_age": current_app.config["CACHE_MAX_AGE"],
+    }
