@@ -5,8 +5,10 @@
 
 For every endpoint of the seed article it loads, in turn, the API with a warm response
 cache, the API with no response cache (what a first request costs), the API answering
-304s, and bare Flask returning a precomputed body of the same size, with wrk. It prints
-requests/s, p50, p99 and the ratio to bare Flask. Then (bench/scale.py) it builds and
+304s, and bare Flask returning a precomputed body of the same size, with wrk, whose
+connections are kept alive; then the warm API and bare Flask again with
+``Connection: close`` (a new connection per request). It prints requests/s, p50, p99 and
+the ratio to bare Flask. Then (bench/scale.py) it builds and
 serves two synthetic corpora (bench/make_corpus.py) side by side: build speed, snapshot
 size, start-up, cold item throughput, query latencies and memory per worker.
 
@@ -48,6 +50,8 @@ ENDPOINTS = [
     f"{SEED}/timeline/nemotron-coalition-launched",
     "/v1/organizations",
     "/v1/organizations/mistral-ai",
+    # The HTML page of the seed: served through the same cache, so it is loaded alike.
+    "/articles/mistral-ai-joins-nvidia-nemotron-coalition",
 ]
 # Pages of two, so both corpora return as many items and only the lookup differs.
 SCALE_QUERIES = {
@@ -57,6 +61,7 @@ SCALE_QUERIES = {
 }
 BUNDLED_VALUES = {"q": "open+models", "organization": "mistral-ai", "deep": 0}
 WORKERS = "2"
+CLOSE = {"Connection": "close"}
 
 
 def free_port() -> int:
@@ -202,21 +207,35 @@ def endpoint_table(duration: int, connections: int, rounds: int) -> list[str]:
                 "cold ×",
                 "304 req/s",
                 "304 ×",
+                "close: bare / warm req/s",
+                "close ×",
             ),
-            row(*["---"] * 10),
+            row(*["---"] * 12),
         ]
         try:
             for url, probe in probes.items():
-                runs: dict[str, list[Load]] = {"bare": [], "hot": [], "first": [], "unchanged": []}
-                for _ in range(rounds):  # interleaved, so drift in the machine hits all four
+                runs: dict[str, list[Load]] = {
+                    "bare": [],
+                    "hot": [],
+                    "first": [],
+                    "unchanged": [],
+                    "bare, closing": [],
+                    "hot, closing": [],
+                }
+                for _ in range(rounds):  # interleaved, so drift in the machine hits them all
                     bare_url = f"{bare.url}/bytes/{len(probe.content)}"
                     runs["bare"].append(wrk(bare_url, duration, connections))
                     runs["hot"].append(wrk(warm.url + url, duration, connections))
                     runs["first"].append(wrk(cold.url + url, duration, connections))
                     etag = {"If-None-Match": probe.headers["ETag"]}
                     runs["unchanged"].append(wrk(warm.url + url, duration, connections, etag))
-                baseline, hot, first, unchanged = map(median_load, runs.values())
+                    runs["bare, closing"].append(wrk(bare_url, duration, connections, CLOSE))
+                    runs["hot, closing"].append(wrk(warm.url + url, duration, connections, CLOSE))
+                baseline, hot, first, unchanged, bare_closing, hot_closing = map(
+                    median_load, runs.values()
+                )
                 base = baseline.requests_per_second
+                closing = bare_closing.requests_per_second
                 lines.append(
                     row(
                         url.replace(SEED, "{seed}"),
@@ -229,6 +248,8 @@ def endpoint_table(duration: int, connections: int, rounds: int) -> list[str]:
                         f"{first.requests_per_second / base:.2f}",
                         f"{unchanged.requests_per_second:.0f}",
                         f"{unchanged.requests_per_second / base:.2f}",
+                        f"{closing:.0f} / {hot_closing.requests_per_second:.0f}",
+                        f"{hot_closing.requests_per_second / closing:.2f}",
                     )
                 )
         finally:
