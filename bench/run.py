@@ -278,6 +278,12 @@ def main() -> None:
         help="where the synthetic corpora are written and kept between runs",
     )
     parser.add_argument("--smoke", action="store_true", help="1 s runs, 50 and 200 articles")
+    parser.add_argument(
+        "--part",
+        choices=("all", "endpoints", "scale"),
+        default="all",
+        help="the endpoint table against bare Flask, the scale tables, or both",
+    )
     args = parser.parse_args()
     if args.smoke:
         args.duration, args.rounds, args.small, args.large = 1, 1, 50, 200
@@ -293,24 +299,23 @@ def main() -> None:
         f"Python {sys.version.split()[0]}; {args.duration} s per run,"
         f" {args.connections} connections, median of {args.rounds} interleaved runs"
     )
-    print()
-    print("\n".join(endpoint_table(args.duration, args.connections, args.rounds)))
-    print()
-    print(
-        "\n".join(
-            scale_tables(
-                args.work,
-                (args.small, args.large),
-                args.samples,
-                args.deep,
-                args.duration,
-                args.connections,
-                api_server,
-                wrk,
-                row,
-            )
-        )
-    )
+    print(flush=True)
+    if args.part in ("all", "endpoints"):
+        print("\n".join(endpoint_table(args.duration, args.connections, args.rounds)))
+        print(flush=True)
+    if args.part in ("all", "scale"):
+        for line in scale_tables(
+            args.work,
+            (args.small, args.large),
+            args.samples,
+            args.deep,
+            args.duration,
+            args.connections,
+            api_server,
+            wrk,
+            row,
+        ):
+            print(line, flush=True)
 
 
 if __name__ == "__main__":

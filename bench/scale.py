@@ -17,8 +17,10 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import requests
 from make_corpus import Writer, write_corpus
@@ -124,9 +126,11 @@ def query_sets(corpus: Corpus, url: str, samples: int) -> dict[str, list[str]]:
     folders = sorted((corpus.root / "articles").iterdir())
     phrases = []
     for _ in range(samples):
-        text = (rng.choice(folders) / "article.md").read_text().split()
-        at = rng.randrange(len(text) - 2)
-        phrases.append("%22" + "+".join(w.strip(".") for w in text[at : at + 2]) + "%22")
+        # Two words in a row from a paragraph (not a heading's "##"), as a user would quote.
+        paragraphs = (rng.choice(folders) / "article.md").read_text().split("\n\n")
+        text = [w for w in rng.choice([p for p in paragraphs if p[0].isalpha()]).split()]
+        at = rng.randrange(len(text) - 1)
+        phrases.append(quote_plus('"' + " ".join(w.strip(".,;:") for w in text[at : at + 2]) + '"'))
     organizations = requests.get(
         f"{url}/v1/organizations?sort=articles&limit=100", timeout=30
     ).json()["items"]
@@ -168,24 +172,23 @@ def scale_tables(
     api_server,
     wrk,
     row,
-) -> list[str]:
+) -> Iterator[str]:
+    """The tables' lines, each as soon as it is measured."""
     corpora = [prepare(work, n) for n in sizes]
-    lines = [
-        row(
-            "articles",
-            "full build s",
-            "articles/s",
-            "incremental s",
-            "corpus MB",
-            "snapshot MB",
-            "snapshot/corpus",
-        ),
-        row(*["---"] * 7),
-    ]
+    yield row(
+        "articles",
+        "full build s",
+        "articles/s",
+        "incremental s",
+        "corpus MB",
+        "snapshot MB",
+        "snapshot/corpus",
+    )
+    yield row(*["---"] * 7)
     for corpus in corpora:
         full, incremental, size = build(corpus)
         corpus_size = folder_bytes(corpus.root)
-        lines.append(
+        yield (
             row(
                 corpus.articles,
                 f"{full:.1f}",
@@ -207,10 +210,10 @@ def scale_tables(
         servers[corpus.articles] = api_server(env, ready_path="/v1/articles?limit=1")
         started[corpus.articles] = servers[corpus.articles].startup_seconds
     try:
-        lines += ["", row("articles", "start-up to first 200, s"), row("---", "---")]
-        lines += [row(n, f"{started[n]:.2f}") for n in sizes]
+        yield from ["", row("articles", "start-up to first 200, s"), row("---", "---")]
+        yield from [row(n, f"{started[n]:.2f}") for n in sizes]
         # Cold item endpoints: the same kind of item at both sizes.
-        lines += [
+        yield from [
             "",
             row("cold item endpoint", *[f"{n} req/s" for n in sizes], "ratio"),
             row(*["---"] * 4),
@@ -225,9 +228,9 @@ def scale_tables(
                 ).json()["items"][0]["id"]
                 url = server.url + template.format(article=article, organization=organization)
                 rates.append(wrk(url, duration, connections).requests_per_second)
-            lines.append(row(name, *[f"{r:.0f}" for r in rates], f"{rates[1] / rates[0]:.2f}"))
+            yield row(name, *[f"{r:.0f}" for r in rates], f"{rates[1] / rates[0]:.2f}")
         # Query latencies, one request at a time, response cache off.
-        lines += [
+        yield from [
             "",
             row("query (cache off)", *[f"{n}: p50 / p99 ms" for n in sizes]),
             row("---", "---", "---"),
@@ -246,12 +249,11 @@ def scale_tables(
             cells = [
                 f"{p(measured[n][name], 0.5):.1f} / {p(measured[n][name], 0.99):.1f}" for n in sizes
             ]
-            lines.append(row(name, *cells))
-        lines += ["", row("articles", "private MiB per worker after the run"), row("---", "---")]
+            yield row(name, *cells)
+        yield from ["", row("articles", "private MiB per worker after the run"), row("---", "---")]
         for n in sizes:
             workers = servers[n].worker_pids()
-            lines.append(row(n, " / ".join(f"{private_mib(pid):.0f}" for pid in workers)))
+            yield row(n, " / ".join(f"{private_mib(pid):.0f}" for pid in workers))
     finally:
         for server in servers.values():
             server.stop()
-    return lines

@@ -177,7 +177,8 @@ class ArticleSummarySchema(Schema):
         fields.Float(allow_none=True),
     )
     highlights = described(
-        "With q: up to 3 passages that show why the article matched",
+        "With q: up to 3 passages that show why the article matched: those holding the"
+        " most of the query's words (the earliest among equals), in the article's order",
         fields.List(fields.Nested(HighlightSchema)),
     )
 

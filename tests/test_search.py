@@ -13,7 +13,7 @@ from article_data_api import create_app
 from article_data_api.store import RELOAD_CHECK_SECONDS
 from article_data_api.store.build import Builder
 from article_data_api.store.layout import SnapshotDir
-from tests.helpers import write_article
+from tests.helpers import SEED_ID, write_article
 
 ORGS = {
     "aurora-energy": {"name": "Aurora Energy", "kind": "company"},
@@ -236,6 +236,30 @@ def test_highlights_slice_out_exactly_the_marked_text(client):
                 assert marked.startswith(("launch", "ideolog", "hangar"))
                 checked += 1
     assert checked >= 3
+
+
+def seed_hit(client, q):
+    [hit] = [item for item in get(client, f"/v1/articles?q={q}")["items"] if item["id"] == SEED_ID]
+    return hit
+
+
+def test_highlights_are_the_passages_that_hold_the_most_of_the_query(app):
+    # On the seed: "Mistral" is in most paragraphs; only one sentence also says
+    # "multimodal", past the middle of the article: it must be among the highlights.
+    client = app.test_client()
+    hit = seed_hit(client, "mistral+multimodal")
+    richest = [
+        {hl["text"][m["start"] - hl["start"] : m["end"] - hl["start"]].lower() for m in hl["marks"]}
+        for hl in hit["highlights"]
+    ]
+    assert any("multimodal" in words and "mistral" in words for words in richest), richest
+    # One word: every passage holds as much of it, so the first three win.
+    hit = seed_hit(client, "mistral")
+    assert [(h["section_id"], h["paragraph"]) for h in hit["highlights"]] == [
+        (None, None),
+        ("lead", 0),
+        ("lead", 1),
+    ]
 
 
 def test_date_filters_compare_at_each_dates_precision(client):
