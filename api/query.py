@@ -9,7 +9,7 @@ are all refused, each naming the parameter.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote_to_bytes, urlencode
 
@@ -143,9 +143,13 @@ def _pairs(schema: Schema, args: Mapping[str, Any]) -> list[tuple[str, Any]]:
     return pairs
 
 
-def link_query(schema: Schema, filters: Mapping[str, Any], position: Mapping[str, Any]) -> str:
-    """The query of a link: the filters by name, then the page size and position."""
+def link_queries(schema: Schema, filters: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], str]:
+    """The query of a page's links, given its position: the filters by name, then the page
+    size and position. The filters are dumped once for all of a page's links."""
     pairs = [(k, v) for k, v in _pairs(schema, filters) if k != "limit"]
     pairs.append(("limit", filters["limit"]))
-    pairs += list(position.items())
-    return urlencode(pairs, doseq=True, safe=",")
+
+    def at(position: Mapping[str, Any]) -> str:
+        return urlencode([*pairs, *position.items()], doseq=True, safe=",")
+
+    return at

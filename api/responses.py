@@ -13,7 +13,7 @@ from marshmallow import Schema
 from article_data_api.blueprint import BASE_URL_KEY, query_schema_of
 from article_data_api.encoding import encode
 from article_data_api.negotiation import JSON, LD_JSON
-from article_data_api.query import link_query
+from article_data_api.query import link_queries
 from article_data_api.representations import absolute_ids, with_root
 from article_data_api.store import Page, current_store
 
@@ -65,10 +65,12 @@ def page_document(
 ) -> tuple[bytes, dict[str, str | None]]:
     """A page's JSON and its links. The items' bytes are spliced in as the build encoded
     them; only the envelope is new."""
-    filters = {k: v for k, v in args.items() if k not in ("offset", "cursor")}
+    query_at = link_queries(
+        schema, {k: v for k, v in args.items() if k not in ("offset", "cursor")}
+    )
 
     def link(position: Mapping[str, Any]) -> str:
-        return f"{path}?{link_query(schema, filters, position)}"
+        return f"{path}?{query_at(position)}"
 
     here = {"cursor": args["cursor"]} if args.get("cursor") else {"offset": args["offset"]}
     links = {

@@ -3,12 +3,14 @@ broken with a clear message, and never publish a failed build."""
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -19,6 +21,7 @@ from article_data_api.store import SnapshotStore
 from article_data_api.store.build import Builder
 from article_data_api.store.layout import FORMAT, BuildLocked, SnapshotDir, SnapshotError
 from article_data_api.store.snapshot import Snapshot
+from bench.make_corpus import write_corpus
 from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID, SEED_URL, LiveServer
 
 
@@ -241,6 +244,30 @@ def test_records_are_read_only_for_the_server(corpus_copy, snapshots):
     snapshot = Snapshot(snapshots.folder(report.version))
     with pytest.raises(sqlite3.OperationalError):
         snapshot._db().execute("DELETE FROM articles")
+
+
+def private_clean_kib() -> int:
+    rollup = Path("/proc/self/smaps_rollup").read_text()
+    return int(re.search(r"^Private_Clean:\s+(\d+) kB", rollup, re.M).group(1))
+
+
+def test_reading_every_record_leaves_the_files_in_the_page_cache_not_in_the_process(tmp_path):
+    # Memory-mapped, every page a worker read alone counted as its private memory
+    # (2.9 GiB after walking 5,000 pages of 100,000 articles); read with pread, the
+    # records stay in the OS page cache, shared, and each connection's cache is small.
+    corpus, snapshots = tmp_path / "corpus", SnapshotDir(tmp_path / "snapshots")
+    write_corpus(corpus, 300)
+    report = Builder(corpus, snapshots).build()
+    snapshot = Snapshot(snapshots.folder(report.version))
+    before = private_clean_kib()
+    for article_id in sorted(os.listdir(corpus / "articles")):
+        for media_type in ("application/json", "application/ld+json"):
+            assert snapshot.article(article_id, media_type) is not None
+    records = sum(
+        f.stat().st_size for f in (snapshots.folder(report.version) / "records").iterdir()
+    )
+    assert records > 8 * 2**20  # enough to show if it were mapped
+    assert private_clean_kib() - before < 2048
 
 
 @pytest.mark.e2e

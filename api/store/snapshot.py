@@ -38,7 +38,11 @@ MAX_OFFSET = 10_000
 FACET_SIZE = 20
 HIGHLIGHTS_PER_HIT = 3
 # Rows of a connection's page cache: the OS page cache holds the rest, shared by workers.
-SQLITE_CACHE_KIB = 4096
+# Each thread's own SQLite page cache: the index file (keyset pages, facets' rows) is
+# read all over; a shard only for point lookups, and a thread may hold all 128 of them.
+# Bounded so: 2 threads x (4 MiB + 128 x 128 KiB) = 40 MiB a worker at most.
+INDEX_CACHE_KIB = 4096
+SHARD_CACHE_KIB = 128
 ARTICLE_FACETS = {"organization": "organization", "kind": "kind", "month": "month"}
 EVENT_FACETS = {"organization": "organization", "status": "status", "month": "month"}
 
@@ -203,14 +207,17 @@ class Snapshot:
         self._local = threading.local()
         self._db()  # fail now, not on the first request, if SQLite cannot open it
 
-    def _connect(self, name: str, probe: str) -> sqlite3.Connection:
+    def _connect(self, name: str, probe: str, cache_kib: int) -> sqlite3.Connection:
         """A read-only connection to one of the records files: immutable, so SQLite takes
-        no locks, and memory-mapped, so the OS page cache serves every worker."""
+        no locks. Not memory-mapped: the OS page cache, outside every process, is what
+        the workers share, and each connection keeps only a small cache of its own
+        (mapped, the pages a worker alone had read counted as its private memory: 2.9 GiB
+        after walking 5,000 pages of 100,000 articles)."""
         uri = f"file:{self.folder / name}?mode=ro&immutable=1"
         try:
             db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            db.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-            db.execute("PRAGMA mmap_size = 268435456")
+            db.execute(f"PRAGMA cache_size = -{cache_kib}")
+            db.execute("PRAGMA mmap_size = 0")
             db.execute(probe).fetchone()
         except sqlite3.DatabaseError as error:
             raise SnapshotError(f"{self.folder / name}: unreadable: {error}") from error
@@ -220,7 +227,9 @@ class Snapshot:
         """This thread's connection to the index."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = self._local.db = self._connect(INDEX_FILE, "SELECT value FROM meta LIMIT 1")
+            db = self._local.db = self._connect(
+                INDEX_FILE, "SELECT value FROM meta LIMIT 1", INDEX_CACHE_KIB
+            )
         return db
 
     def _shard(self, article_id: str) -> sqlite3.Connection:
@@ -230,7 +239,9 @@ class Snapshot:
             shards = self._local.shards = {}
         shard = shard_of(article_id)
         if shard not in shards:
-            shards[shard] = self._connect(shard_file(shard), "SELECT 1 FROM articles LIMIT 1")
+            shards[shard] = self._connect(
+                shard_file(shard), "SELECT 1 FROM articles LIMIT 1", SHARD_CACHE_KIB
+            )
         return shards[shard]
 
     def _one(self, sql: str, *params: Any) -> Any:
