@@ -45,6 +45,8 @@ HEADER_COMPONENTS: dict[str, dict[str, Any]] = {
 ARGS_KEY = "article_data_api.args"
 MEDIA_TYPE_KEY = "article_data_api.media_type"
 BASE_URL_KEY = "article_data_api.base_url"
+# The rule and arguments the HTTP layer matched, so that Flask does not match them again.
+MATCH_KEY = "article_data_api.match"
 
 
 class Route(NamedTuple):

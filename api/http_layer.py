@@ -27,7 +27,13 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header, parse_etags
 from werkzeug.routing import Map, MapAdapter, RequestRedirect
 
-from article_data_api.blueprint import ARGS_KEY, BASE_URL_KEY, MEDIA_TYPE_KEY, routes_of
+from article_data_api.blueprint import (
+    ARGS_KEY,
+    BASE_URL_KEY,
+    MATCH_KEY,
+    MEDIA_TYPE_KEY,
+    routes_of,
+)
 from article_data_api.errors import problem_document
 from article_data_api.negotiation import LD_JSON, PROBLEM_JSON, negotiate
 from article_data_api.query import InvalidQuery, parse_query_string
@@ -215,14 +221,15 @@ class HttpLayer:
         script_name, path = environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", "")
         instance = script_name + path
         try:
-            endpoint, _ = self._adapter(script_name).match(path, "GET")
+            rule, view_args = self._adapter(script_name).match(path, "GET", return_rule=True)
         except RequestRedirect as redirect:
             return _redirect(redirect, environ), None
         except HTTPException:
             return None, None  # Flask answers the 404
-        route = self.routes.get(endpoint)
+        route = self.routes.get(rule.endpoint)
         if route is None:
             return None, None
+        environ[MATCH_KEY] = (rule, view_args)
         query = environ.get("QUERY_STRING", "")
         if route.static:
             query_key = ""  # an asset's cache-busting query changes nothing

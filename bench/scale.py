@@ -88,11 +88,14 @@ def build(corpus: Corpus) -> tuple[float, float, int]:
     return full, incremental, size
 
 
-def private_mib(pid: int) -> float:
-    """Private_Clean + Private_Dirty of a process, from /proc/PID/smaps_rollup."""
+def private_mib(pid: int) -> tuple[float, float]:
+    """A process's Private_Dirty and Private_Clean, from /proc/PID/smaps_rollup. Dirty is
+    its own memory (heap, caches); clean is file pages it alone has mapped and read (the
+    Tantivy index is memory-mapped): the kernel can drop them at any time, and once the
+    other worker reads them too they count as shared."""
     text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    kib = sum(int(v) for v in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+) kB", text, re.M))
-    return kib / 1024
+    kib = dict(re.findall(r"^Private_(Clean|Dirty):\s+(\d+) kB", text, re.M))
+    return int(kib["Dirty"]) / 1024, int(kib["Clean"]) / 1024
 
 
 def latencies(url: str, paths: list[str]) -> list[float]:
@@ -250,10 +253,15 @@ def scale_tables(
                 f"{p(measured[n][name], 0.5):.1f} / {p(measured[n][name], 0.99):.1f}" for n in sizes
             ]
             yield row(name, *cells)
-        yield from ["", row("articles", "private MiB per worker after the run"), row("---", "---")]
+        yield from [
+            "",
+            row("articles", "private MiB per worker after the run: dirty + clean (mapped)"),
+            row("---", "---"),
+        ]
         for n in sizes:
             workers = servers[n].worker_pids()
-            yield row(n, " / ".join(f"{private_mib(pid):.0f}" for pid in workers))
+            sizes = [private_mib(pid) for pid in workers]
+            yield row(n, " / ".join(f"{dirty:.0f} + {clean:.0f}" for dirty, clean in sizes))
     finally:
         for server in servers.values():
             server.stop()
