@@ -135,7 +135,7 @@ def _stat_of(folder: Path) -> str:
     parts = []
     for name in (TEXT_FILE, ANNOTATIONS_FILE):
         try:
-            stat = (folder / name).stat()
+            stat = os.stat(f"{folder}{os.sep}{name}")
             parts.append(f"{stat.st_size}:{stat.st_mtime_ns}")
         except OSError:
             parts.append("missing")
