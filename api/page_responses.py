@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from article_data_api.blueprint import BASE_URL_KEY
 from article_data_api.negotiation import JSON, LD_JSON
-from article_data_api.pages import ArticleView, article_view
+from article_data_api.pages import ArticleView, article_view, load_all, timeline
 from article_data_api.representations import absolute_ids
 from article_data_api.responses import bytes_response, not_found
 from article_data_api.schemas.fields import SLUG_REGEX
@@ -60,11 +60,12 @@ def _view(article_id: str) -> ArticleView:
     return view
 
 
-def article_page(template: str, article_id: str) -> Response:
-    """The article page, or one of its embeds (``template``), as HTML."""
+def article_page(template: str, article_id: str, *, timeline_on_page: bool) -> Response:
+    """The article page, or one of its embeds (``template``), as HTML. A quote links to
+    its event on the timeline: on the page itself, or else on the article page."""
     view = _view(article_id)
     base = request.environ[BASE_URL_KEY]
-    if template == "article.html":
+    if timeline_on_page:
         quote_href = "#timeline-{}".format
     else:
         quote_href = f"{base}/articles/{article_id}#timeline-{{}}".format
@@ -138,12 +139,18 @@ def oembed(args: Mapping[str, Any]) -> dict[str, Any]:
     )
     if match is None:
         abort(404, message=f"{url} is not a page of this API that can be embedded.")
-    article_id, timeline = match.group(1), match.group(2) is not None
-    view = _view(article_id)
-    title = view.article["title"]
-    if timeline:
+    article_id, of_timeline = match.group(1), match.group(2) is not None
+    store = current_store()
+    body = store.article(article_id, JSON)
+    if body is None:
+        not_found("article", article_id)
+    title = orjson.loads(body)["title"]
+    if of_timeline:
+        # Only the drawing's height is needed: the events, not the whole article view.
+        events = load_all(lambda page: store.timeline(article_id, page), {})
         src = f"{base}/embed/articles/{quote(article_id)}/timeline"
-        height = view.timeline.height + EMBED_TIMELINE_CHROME
+        height = timeline(events, article_id, request.script_root).height
+        height += EMBED_TIMELINE_CHROME
         title = f"Timeline: {title}"
     else:
         src = f"{base}/embed/articles/{quote(article_id)}"

@@ -31,21 +31,21 @@ class ArticlePage(MethodView):
     @page()
     def get(self, article_id: str):
         """An article: its text with every mention marked, and its timeline"""
-        return article_page("article.html", article_id)
+        return article_page("article.html", article_id, timeline_on_page=True)
 
 
 class ArticleEmbed(MethodView):
     @page()
     def get(self, article_id: str):
         """An article's text and legend, for an iframe"""
-        return article_page("embed_article.html", article_id)
+        return article_page("embed_article.html", article_id, timeline_on_page=False)
 
 
 class TimelineEmbed(MethodView):
     @page()
     def get(self, article_id: str):
         """An article's timeline, for an iframe"""
-        return article_page("embed_timeline.html", article_id)
+        return article_page("embed_timeline.html", article_id, timeline_on_page=True)
 
 
 blp.add_url_rule("/articles", view_func=ArticlesPage.as_view("articles"))

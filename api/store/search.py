@@ -191,7 +191,7 @@ class QueryMarks:
         for number, phrase in enumerate(parsed.wanted):
             entry = (frozenset((number,)), phrase.tokens[1:])
             self.following.setdefault(phrase.tokens[0], []).append(entry)
-        self.candidates = _beginning_with({stem for stem in self.following})
+        self.candidates = _beginning_with(self.following)
         # Per wanted phrase, what any word that stems to its first word begins with.
         self.beginnings = [_beginning(phrase.tokens[0]) for phrase in parsed.wanted]
 

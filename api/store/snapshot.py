@@ -37,7 +37,6 @@ MAX_RELEVANCE_DEPTH = 10_000
 MAX_OFFSET = 10_000
 FACET_SIZE = 20
 HIGHLIGHTS_PER_HIT = 3
-# Rows of a connection's page cache: the OS page cache holds the rest, shared by workers.
 # Each thread's own SQLite page cache: the index file (keyset pages, facets' rows) is
 # read all over; a shard only for point lookups, and a thread may hold all 128 of them.
 # Bounded so: 2 threads x (4 MiB + 128 x 128 KiB) = 40 MiB a worker at most.
