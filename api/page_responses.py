@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from article_data_api.blueprint import BASE_URL_KEY
 from article_data_api.negotiation import JSON, LD_JSON
-from article_data_api.pages import ArticleView, article_view, load_all, timeline
+from article_data_api.pages import ArticleView, Timeline, article_view, load_all, timeline
 from article_data_api.representations import absolute_ids
 from article_data_api.responses import bytes_response, not_found
 from article_data_api.schemas.fields import SLUG_REGEX
@@ -60,30 +60,60 @@ def _view(article_id: str) -> ArticleView:
     return view
 
 
-def article_page(template: str, article_id: str, *, timeline_on_page: bool) -> Response:
-    """The article page, or one of its embeds (``template``), as HTML. A quote links to
-    its event on the timeline: on the page itself, or else on the article page."""
+def _article(article_id: str) -> dict[str, Any]:
+    body = current_store().article(article_id, JSON)
+    if body is None:
+        not_found("article", article_id)
+    return orjson.loads(body)
+
+
+def _timeline(article_id: str) -> Timeline:
+    """The article's timeline drawing: all a timeline embed (or its oEmbed height) needs."""
+    events = load_all(lambda page: current_store().timeline(article_id, page), {})
+    return timeline(events, article_id, request.script_root)
+
+
+def article_page(article_id: str) -> Response:
+    """The article page: its text, legend and timeline, its JSON-LD and oEmbed link."""
     view = _view(article_id)
     base = request.environ[BASE_URL_KEY]
-    if timeline_on_page:
-        quote_href = "#timeline-{}".format
-    else:
-        quote_href = f"{base}/articles/{article_id}#timeline-{{}}".format
     json_ld = absolute_ids(current_store().article(article_id, LD_JSON), base)
     page_url = f"{base}/articles/{article_id}"
     oembed_href = f"{base}/oembed?{urlencode({'url': page_url, 'format': 'json'})}"
-    return html_response(
-        render_template(
-            template,
-            **_context(
-                view=view,
-                language=view.article["language"],
-                quote_href=quote_href,
-                json_ld=_script_safe(json_ld),
-                oembed_href=oembed_href,
-            ),
-        )
+    return _page(
+        "article.html",
+        view=view,
+        language=view.article["language"],
+        quote_href="#timeline-{}".format,
+        json_ld=_script_safe(json_ld),
+        oembed_href=oembed_href,
     )
+
+
+def article_embed(article_id: str) -> Response:
+    """The article's text and legend for an iframe: a quote links to its event on the
+    article page, where the timeline is."""
+    view = _view(article_id)
+    base = request.environ[BASE_URL_KEY]
+    quote_href = f"{base}/articles/{article_id}#timeline-{{}}".format
+    return _page(
+        "embed_article.html", view=view, language=view.article["language"], quote_href=quote_href
+    )
+
+
+def timeline_embed(article_id: str) -> Response:
+    """The article's timeline for an iframe."""
+    article = _article(article_id)
+    return _page(
+        "embed_timeline.html",
+        article=article,
+        timeline=_timeline(article_id),
+        language=article["language"],
+    )
+
+
+def _page(template: str, **values: Any) -> Response:
+    return html_response(render_template(template, **_context(**values)))
 
 
 def _highlighted(highlight: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -110,17 +140,13 @@ def articles_page(args: Mapping[str, Any]) -> Response:
         kept = {k: v for k, v in query.items() if k in ("q", "limit")}
         return f"{request.script_root}/articles?{urlencode({**kept, 'cursor': cursor})}"
 
-    return html_response(
-        render_template(
-            "articles.html",
-            **_context(
-                items=items,
-                total=page.total,
-                q=query.get("q", ""),
-                next=link(page.next),
-                prev=link(page.prev),
-            ),
-        )
+    return _page(
+        "articles.html",
+        items=items,
+        total=page.total,
+        q=query.get("q", ""),
+        next=link(page.next),
+        prev=link(page.prev),
     )
 
 
@@ -140,17 +166,10 @@ def oembed(args: Mapping[str, Any]) -> dict[str, Any]:
     if match is None:
         abort(404, message=f"{url} is not a page of this API that can be embedded.")
     article_id, of_timeline = match.group(1), match.group(2) is not None
-    store = current_store()
-    body = store.article(article_id, JSON)
-    if body is None:
-        not_found("article", article_id)
-    title = orjson.loads(body)["title"]
+    title = _article(article_id)["title"]
     if of_timeline:
-        # Only the drawing's height is needed: the events, not the whole article view.
-        events = load_all(lambda page: store.timeline(article_id, page), {})
         src = f"{base}/embed/articles/{quote(article_id)}/timeline"
-        height = timeline(events, article_id, request.script_root).height
-        height += EMBED_TIMELINE_CHROME
+        height = _timeline(article_id).height + EMBED_TIMELINE_CHROME
         title = f"Timeline: {title}"
     else:
         src = f"{base}/embed/articles/{quote(article_id)}"

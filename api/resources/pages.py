@@ -11,7 +11,12 @@ from flask.views import MethodView
 from werkzeug.wrappers import Response
 
 from article_data_api.blueprint import page
-from article_data_api.page_responses import article_page, articles_page
+from article_data_api.page_responses import (
+    article_embed,
+    article_page,
+    articles_page,
+    timeline_embed,
+)
 from article_data_api.responses import static_file
 from article_data_api.schemas.queries import ArticleListPageQuerySchema
 
@@ -31,21 +36,21 @@ class ArticlePage(MethodView):
     @page()
     def get(self, article_id: str):
         """An article: its text with every mention marked, and its timeline"""
-        return article_page("article.html", article_id, timeline_on_page=True)
+        return article_page(article_id)
 
 
 class ArticleEmbed(MethodView):
     @page()
     def get(self, article_id: str):
         """An article's text and legend, for an iframe"""
-        return article_page("embed_article.html", article_id, timeline_on_page=False)
+        return article_embed(article_id)
 
 
 class TimelineEmbed(MethodView):
     @page()
     def get(self, article_id: str):
         """An article's timeline, for an iframe"""
-        return article_page("embed_timeline.html", article_id, timeline_on_page=True)
+        return timeline_embed(article_id)
 
 
 blp.add_url_rule("/articles", view_func=ArticlesPage.as_view("articles"))
