@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from types import ModuleType
 
 from article_data_api.corpus.text import HEADING_MARK
 
@@ -35,7 +36,8 @@ class WebPage:
     language: str | None
 
 
-def _libraries():  # noqa: ANN202: three modules
+def _libraries() -> tuple[ModuleType, ModuleType, ModuleType]:
+    """trafilatura, htmldate and lxml.html, imported only when a page is imported."""
     try:
         import htmldate
         import lxml.html
