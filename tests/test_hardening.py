@@ -18,7 +18,7 @@ import requests
 
 from article_data_api import create_app
 from bench.servers import hold_and_measure
-from tests.helpers import SEED_URL, LiveServer
+from tests.helpers import REPORTS, SEED_URL, LiveServer
 
 e2e = pytest.mark.e2e
 
@@ -73,8 +73,12 @@ def default_server():
 
 
 @e2e
-def test_200_held_connections_leave_normal_requests_answered_within_500_ms(default_server):
+def test_200_held_connections_leave_normal_requests_answered_within_500_ms(default_server, request):
     outcome = hold_and_measure(default_server.url, connections=200, requests_count=150)
+    request.config.stash.setdefault(REPORTS, []).append(
+        f"200 held connections: {outcome.requests} normal requests, {outcome.failed} failed,"
+        f" p50 {outcome.p50_ms:.0f} ms, p99 {outcome.p99_ms:.0f} ms, max {outcome.max_ms:.0f} ms"
+    )
     assert outcome.opened >= 200
     assert outcome.failed == 0, outcome
     assert outcome.p99_ms <= 500, outcome
