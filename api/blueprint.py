@@ -3,7 +3,9 @@ shared lookups, and the documentation every read operation shares."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import inspect
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import flask_smorest
@@ -45,8 +47,11 @@ HEADER_COMPONENTS: dict[str, dict[str, Any]] = {
 ARGS_KEY = "article_data_api.args"
 MEDIA_TYPE_KEY = "article_data_api.media_type"
 BASE_URL_KEY = "article_data_api.base_url"
-# The rule and arguments the HTTP layer matched, so that Flask does not match them again.
+# The routes' adapter, rule and arguments the HTTP layer matched, so that Flask does not
+# match them again.
 MATCH_KEY = "article_data_api.match"
+# The matched route's own view function (see ``view_of``), which Flask's dispatch calls.
+VIEW_KEY = "article_data_api.view"
 
 
 class Route(NamedTuple):
@@ -59,6 +64,9 @@ class Route(NamedTuple):
     # Whether the body holds absolute URLs (an HTML page's JSON-LD and oEmbed links), so
     # that it depends on the API's own URL, like JSON-LD does.
     absolute: bool = False
+    # The view's own code, called with the parsed arguments and the path's values (see
+    # ``view_of``); None for static routes.
+    view: Callable[[Mapping[str, Any] | None, Mapping[str, Any]], Any] | None = None
 
 
 class ParsedQueryParser(FlaskParser):
@@ -167,12 +175,12 @@ def page(query: type[Schema] | None = None, *, absolute: bool = True) -> Callabl
     instance = query() if query is not None else None
 
     def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
         def with_args(self: Any, *args: Any, **kwargs: Any) -> Any:
             if instance is None:
                 return view(self, *args, **kwargs)
             return view(self, request.environ[ARGS_KEY], *args, **kwargs)
 
-        with_args.__doc__ = view.__doc__
         with_args.offered = (HTML,)
         with_args.reads_store = True
         with_args.query_schema = instance
@@ -202,10 +210,31 @@ def routes_of(app: Flask) -> dict[str, Route]:
             schema = getattr(get, "query_schema", None)
             parser = None if schema is None else QueryParser(schema)
             absolute = getattr(get, "absolute", False)
-            found[endpoint] = Route(parser, get.offered, get.reads_store, False, absolute)
+            found[endpoint] = Route(
+                parser, get.offered, get.reads_store, False, absolute, view_of(view)
+            )
         else:
             found[endpoint] = Route(None, (), False, True)
     return found
+
+
+def view_of(view: Callable) -> Callable[[Mapping[str, Any] | None, Mapping[str, Any]], Any]:
+    """A declared GET's own function, without the wrappers of its contract.
+
+    At run time those wrappers only hand the view its arguments (which the HTTP layer has
+    already parsed and validated) and pass its Response through; the decorators stay the
+    contract's declaration, read for the OpenAPI document. Called as
+    ``view(args, view_args)``, with ``args`` None for a view that takes no query.
+    """
+    get = inspect.unwrap(_get_method(view))
+    instance = view.view_class()  # a MethodView keeps no state between requests
+
+    def call(args: Mapping[str, Any] | None, view_args: Mapping[str, Any]) -> Any:
+        if args is None:
+            return get(instance, **view_args)
+        return get(instance, args, **view_args)
+
+    return call
 
 
 def negotiate_representation() -> None:

@@ -18,11 +18,10 @@ import re
 import struct
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 import orjson
-from flask import Flask
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header, parse_etags
 from werkzeug.routing import Map, MapAdapter, RequestRedirect
@@ -32,6 +31,7 @@ from article_data_api.blueprint import (
     BASE_URL_KEY,
     MATCH_KEY,
     MEDIA_TYPE_KEY,
+    VIEW_KEY,
     routes_of,
 )
 from article_data_api.errors import problem_document
@@ -40,6 +40,9 @@ from article_data_api.query import InvalidQuery, parse_query_string
 from article_data_api.response_cache import cache_of
 from article_data_api.store import ENVIRON_KEY, SnapshotStore, store_of
 from article_data_api.store.layout import SnapshotError
+
+if TYPE_CHECKING:
+    from article_data_api.app import ArticleDataApp
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +164,8 @@ class Rendered(NamedTuple):
 
 
 def _etag(body: bytes) -> str:
-    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    # SHA-256 runs in the CPU's SHA instructions: faster than BLAKE2 on a page's bytes.
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
 def _accepts_gzip(accept_encoding: str) -> bool:
@@ -182,8 +186,8 @@ class HttpLayer:
     """WSGI middleware: routing, query parsing, negotiation, the response cache, ETags,
     gzip and CORS."""
 
-    def __init__(self, wsgi_app: Callable, app: Flask, cache: Any, store: SnapshotStore) -> None:
-        self.wsgi_app = wsgi_app
+    def __init__(self, app: ArticleDataApp, cache: Any, store: SnapshotStore) -> None:
+        self.respond = app.respond
         self.public_base_url = (app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
         self.url_map: Map = app.url_map
         self.routes = routes_of(app)
@@ -220,8 +224,9 @@ class HttpLayer:
         once, or the cache key (None: let Flask answer, uncached)."""
         script_name, path = environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", "")
         instance = script_name + path
+        adapter = self._adapter(script_name)
         try:
-            rule, view_args = self._adapter(script_name).match(path, "GET", return_rule=True)
+            rule, view_args = adapter.match(path, "GET", return_rule=True)
         except RequestRedirect as redirect:
             return _redirect(redirect, environ), None
         except HTTPException:
@@ -229,7 +234,8 @@ class HttpLayer:
         route = self.routes.get(rule.endpoint)
         if route is None:
             return None, None
-        environ[MATCH_KEY] = (rule, view_args)
+        environ[MATCH_KEY] = (adapter, rule, view_args)
+        environ[VIEW_KEY] = route.view
         query = environ.get("QUERY_STRING", "")
         if route.static:
             query_key = ""  # an asset's cache-busting query changes nothing
@@ -331,19 +337,13 @@ class HttpLayer:
 
     def _render(self, environ: dict) -> Rendered:
         """Run the Flask app and keep the whole response."""
-        captured: list = []
-
-        def capture(status: str, headers: list, exc_info: Any = None) -> Callable:
-            captured[:] = [status, headers]
-            return lambda data: None
-
-        chunks = self.wsgi_app(environ, capture)
+        chunks, status, headers = self.respond(environ).get_wsgi_response(environ)
         try:
             body = b"".join(chunks)
         finally:
             if hasattr(chunks, "close"):
                 chunks.close()
-        return Rendered.from_app(captured[0], captured[1], body)
+        return Rendered.from_app(status, headers, body)
 
     def _send(self, rendered: Rendered, environ: dict, start_response: StartResponse) -> list:
         body, etag = rendered.body, rendered.etag
@@ -447,6 +447,7 @@ def _no_parameters(query: str) -> InvalidQuery:
     return InvalidQuery([{"name": name, "location": "query", "reason": reason} for name in names])
 
 
-def init_app(app: Flask) -> None:
-    """Put the HTTP layer in front of Flask's dispatch, once every route is registered."""
-    app.wsgi_app = HttpLayer(app.wsgi_app, app, cache_of(app).cache, store_of(app))
+def init_app(app: ArticleDataApp) -> None:
+    """Put the HTTP layer in front of Flask's dispatch, once every route is registered:
+    it takes the place of Flask's ``wsgi_app`` and runs the dispatch itself."""
+    app.wsgi_app = HttpLayer(app, cache_of(app).cache, store_of(app))

@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 from flask import Response, current_app, g, request, send_from_directory
 from flask_smorest import abort
 from marshmallow import Schema
+from werkzeug.utils import get_content_type
 
 from article_data_api.blueprint import BASE_URL_KEY, query_schema_of
 from article_data_api.encoding import encode
@@ -104,8 +105,10 @@ def bytes_response(body: bytes, mimetype: str, *, cacheable: bool = True) -> Res
     cache_control = f"public, max-age={current_app.config['CACHE_MAX_AGE']}"
     return Response(
         body,
-        mimetype=mimetype,
-        headers={"Cache-Control": cache_control if cacheable else "no-store"},
+        headers=[
+            ("Content-Type", get_content_type(mimetype, "utf-8")),
+            ("Cache-Control", cache_control if cacheable else "no-store"),
+        ],
     )
 
 
