@@ -29,9 +29,11 @@ from granian.log import LogLevels
 
 from article_data_api.config import ConfigError, log_level, positive_workers
 
-# Python threads per worker that run the app. Requests are short and CPU-bound, so more
-# threads only contend for the worker's GIL; two let a slow search share the worker.
-THREADS_PER_WORKER = 2
+# Python threads per worker that run the app. Requests are short and CPU-bound; a second
+# thread only contends for the worker's GIL, which SQLite and Tantivy drop and must then
+# win back on every query: uncached items served 1.3x to 1.7x faster with one thread
+# (docs/server.md).
+THREADS_PER_WORKER = 1
 # A client must send its request's head within this time, or its connection is closed.
 HEADER_READ_TIMEOUT_MS = 10_000
 # The most a request's head may take in granian's buffer. Anything over the app's own
