@@ -28,7 +28,8 @@ from article_data_api.store.snapshot import Page, PageError, Snapshot
 log = logging.getLogger(__name__)
 EXTENSION = "article_data_store"
 ENVIRON_KEY = "article_data_api.store"
-# How often a worker looks for a newly published snapshot.
+# How often a worker looks for a newly published snapshot, and gives back the pages of
+# the search index it has mapped (api.store.mapped).
 RELOAD_CHECK_SECONDS = 1.0
 
 __all__ = ["ArticleStore", "Page", "PageError", "SnapshotStore", "current_store", "init_app"]
@@ -62,7 +63,8 @@ class ArticleStore(Protocol):
 class SnapshotStore:
     """The current snapshot of a folder. It looks for a newly published one at most once
     a second, and switches to it between requests; a request keeps the snapshot it began
-    with. A snapshot that cannot be opened is logged and the old one keeps serving."""
+    with. A snapshot that cannot be opened is logged and the old one keeps serving. At
+    each look, the worker gives back the search index's pages it has mapped."""
 
     def __init__(self, snapshots: SnapshotDir, clock: Callable[[], float] = time.monotonic) -> None:
         self.snapshots = snapshots
@@ -78,6 +80,8 @@ class SnapshotStore:
                 if self._snapshot is None or now >= self._next_check:
                     self._next_check = now + RELOAD_CHECK_SECONDS
                     self._switch()
+                    assert self._snapshot is not None
+                    self._snapshot.release_mapped_pages()
         assert self._snapshot is not None
         return self._snapshot
 

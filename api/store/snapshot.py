@@ -30,6 +30,7 @@ from article_data_api.negotiation import LD_JSON
 from article_data_api.store import search
 from article_data_api.store.keys import Cursor, CursorError, day_range
 from article_data_api.store.layout import SEARCH, Manifest, SnapshotError, check_files
+from article_data_api.store.mapped import release_mapped_pages
 from article_data_api.store.records import INDEX_FILE, shard_file, shard_of
 
 # Relevance order is paged by offset (scores are not keys), as deep as this.
@@ -205,6 +206,11 @@ class Snapshot:
         self._stemmer = search.analyzer()
         self._local = threading.local()
         self._db()  # fail now, not on the first request, if SQLite cannot open it
+
+    def release_mapped_pages(self) -> int:
+        """Give back this process's mapped pages of the search index (api.store.mapped);
+        return the bytes of mappings released."""
+        return release_mapped_pages(self.folder / SEARCH)
 
     def _connect(self, name: str, probe: str, cache_kib: int) -> sqlite3.Connection:
         """A read-only connection to one of the records files: immutable, so SQLite takes
