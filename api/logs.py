@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
+import orjson
 from flask import Flask
 
 access_log = logging.getLogger("article_data_api.access")
@@ -29,9 +30,13 @@ def json_line(created: float, level: str, logger: str, message: str, fields: dic
     character escaped."""
     time_utc = dt.datetime.fromtimestamp(created, dt.UTC).isoformat(timespec="milliseconds")
     line = {"time": time_utc, "level": level, "logger": logger, "message": message, **fields}
-    return _UNSAFE_IN_LOGS.sub(
-        lambda match: f"\\u{ord(match.group()):04x}", json.dumps(line, ensure_ascii=False)
-    )
+    # orjson: a tenth of json.dumps's cost, on every request. A value it cannot encode
+    # is logged as its str(), never an error.
+    try:
+        text = orjson.dumps(line, default=str).decode()
+    except orjson.JSONEncodeError:  # a lone surrogate (a file name not in UTF-8): escaped
+        text = json.dumps(line, default=str)
+    return _UNSAFE_IN_LOGS.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _clipped(text: str) -> str:

@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from article_data_api import create_app
+from article_data_api.logs import json_line
 from bench.servers import hold_and_measure
 from tests.helpers import REPORTS, SEED_URL, LiveServer
 
@@ -333,6 +334,15 @@ def test_the_process_environment_never_reads_as_request_headers():
         server.stop()
 
 
+def test_a_log_line_naming_a_file_not_in_utf8_is_still_utf8():
+    # A corpus file name that is not UTF-8 reaches Python as a lone surrogate; written
+    # raw into the line, it could not be encoded, and the record was lost in a traceback.
+    name = os.fsdecode(b"caf\xe9.md")
+    line = json_line(0.0, "WARNING", "article_data_api.corpus", "unreadable", {"file": name})
+    line.encode("utf-8")
+    assert json.loads(line)["file"] == name
+
+
 @e2e
 def test_log_lines_escape_control_characters():
     server = LiveServer()
@@ -345,7 +355,7 @@ def test_log_lines_escape_control_characters():
         time.sleep(0.2)
     finally:
         printed = server.stop()
-    [line] = [line for line in printed.splitlines() if '"path": "/v1/nowhere' in line]
+    [line] = [line for line in printed.splitlines() if '"path":"/v1/nowhere' in line]
     assert "\x85" not in line and "\x9b" not in line
     assert "\\u0085" in line and "\\u009b" in line
     assert json.loads(line)["path"] == "/v1/nowhere\xc2\x85\xc2\x9b[31m"
