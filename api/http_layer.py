@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 import orjson
+from flask_caching.backends import NullCache
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header, parse_etags
 from werkzeug.routing import Map, MapAdapter, RequestRedirect
@@ -191,7 +192,8 @@ class HttpLayer:
         self.public_base_url = (app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
         self.url_map: Map = app.url_map
         self.routes = routes_of(app)
-        self.cache = cache
+        # None when caching is off (NullCache): nothing is looked up or serialized.
+        self.cache = None if isinstance(cache, NullCache) else cache
         self.store = store
         self.cache_retry_at = 0.0
         self.adapters: dict[str, MapAdapter] = {}
@@ -300,7 +302,7 @@ class HttpLayer:
         return rendered.compressible and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
 
     def _cache_get(self, key: str) -> Rendered | None:
-        if time.monotonic() < self.cache_retry_at:
+        if self.cache is None or time.monotonic() < self.cache_retry_at:
             return None
         try:
             data = self.cache.get(key)
@@ -318,7 +320,7 @@ class HttpLayer:
             return None
 
     def _cache_set(self, key: str, rendered: Rendered) -> None:
-        if time.monotonic() < self.cache_retry_at:
+        if self.cache is None or time.monotonic() < self.cache_retry_at:
             return
         try:
             self.cache.set(key, rendered.to_bytes())
