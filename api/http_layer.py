@@ -339,7 +339,13 @@ class HttpLayer:
 
     def _render(self, environ: dict) -> Rendered:
         """Run the Flask app and keep the whole response."""
-        chunks, status, headers = self.respond(environ).get_wsgi_response(environ)
+        response = self.respond(environ)
+        if not response.is_streamed:
+            # Bytes in memory, which is what every view but the files' returns: taken as
+            # they are (werkzeug's WSGI conversion only adds a Content-Length, set later).
+            headers = response.headers.to_wsgi_list()
+            return Rendered.from_app(response.status, headers, response.get_data())
+        chunks, status, headers = response.get_wsgi_response(environ)
         try:
             body = b"".join(chunks)
         finally:
