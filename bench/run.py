@@ -187,13 +187,15 @@ def median_load(loads: list[Load]) -> Load:
     return sorted(loads, key=lambda load: load.requests_per_second)[len(loads) // 2]
 
 
-def endpoint_table(duration: int, connections: int, rounds: int) -> list[str]:
+def endpoint_table(
+    duration: int, connections: int, rounds: int, endpoints: list[str] = ENDPOINTS
+) -> list[str]:
     warm = api_server()
     cold = api_server({"CACHE_TYPE": "NullCache"})
     try:
         probes = {
             url: requests.get(warm.url + url, headers={"Accept-Encoding": "identity"}, timeout=5)
-            for url in ENDPOINTS
+            for url in endpoints
         }
         bare = bare_server(sorted({len(p.content) for p in probes.values()}))
         lines = [
@@ -284,6 +286,13 @@ def main() -> None:
     )
     parser.add_argument("--smoke", action="store_true", help="1 s runs, 50 and 200 articles")
     parser.add_argument(
+        "--endpoint",
+        action="append",
+        choices=ENDPOINTS,
+        metavar="PATH",
+        help="measure only this endpoint (repeatable), to measure a row again",
+    )
+    parser.add_argument(
         "--part",
         choices=("all", "endpoints", "scale"),
         default="all",
@@ -306,7 +315,9 @@ def main() -> None:
     )
     print(flush=True)
     if args.part in ("all", "endpoints"):
-        print("\n".join(endpoint_table(args.duration, args.connections, args.rounds)))
+        endpoints = args.endpoint or ENDPOINTS
+        table = endpoint_table(args.duration, args.connections, args.rounds, endpoints)
+        print("\n".join(table))
         print(flush=True)
     if args.part in ("all", "scale"):
         for line in scale_tables(
