@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import json
 import os
 import re
 import shutil
@@ -163,11 +164,29 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, duration: int, connections: int, headers: dict[str, str] | None = None) -> Load:
+def wrk(
+    url: str,
+    duration: int,
+    connections: int,
+    headers: dict[str, str] | None = None,
+    paths: list[str] | None = None,
+) -> Load:
+    """Load ``url`` with wrk; with ``paths``, each request asks for the next of them, in
+    turn, on ``url``'s server."""
     command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if paths:
+            listed = ", ".join(json.dumps(path) for path in paths)
+            script.write(
+                f"local paths = {{{listed}}}\nlocal i = 0\n"
+                "request = function()\n  i = i % #paths + 1\n"
+                "  return wrk.format(nil, paths[i])\nend\n"
+            )
+            script.flush()
+            command += ["-s", script.name]
+        output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         raise RuntimeError(f"{url}: {errors.group(1)} error responses\n{output}")
@@ -327,6 +346,7 @@ def main() -> None:
             args.deep,
             args.duration,
             args.connections,
+            args.rounds,
             api_server,
             wrk,
             row,
