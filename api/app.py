@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.routing import MapAdapter
 
 from article_data_api import blueprint, http_layer, logs, openapi, response_cache, store
-from article_data_api.blueprint import ARGS_KEY, MATCH_KEY, VIEW_KEY
+from article_data_api.blueprint import ARGS_KEY, MATCH_KEY
 from article_data_api.config import base_config, settings_from_env
 from article_data_api.resources import docs, pages, register_resources
 
@@ -26,7 +26,7 @@ class MatchedRequestContext(RequestContext):
         if matched is None:
             super().match_request()
         else:
-            _, self.request.url_rule, self.request.view_args = matched
+            self.request.url_rule, self.request.view_args = matched.rule, matched.view_args
 
 
 class ArticleDataApp(Flask):
@@ -41,7 +41,7 @@ class ArticleDataApp(Flask):
         matched = request.environ.get(MATCH_KEY) if request is not None else None
         if matched is None:
             return super().create_url_adapter(request)
-        return matched[0]
+        return matched.adapter
 
     def respond(self, environ: dict) -> Response:
         """Flask's ``wsgi_app``, returning the response instead of calling it: the HTTP
@@ -64,10 +64,10 @@ class ArticleDataApp(Flask):
         """Call the view the HTTP layer matched with the arguments it parsed, without its
         contract's wrappers (api.blueprint.view_of): they would only parse those arguments
         again and pass the Response through, yet cost a fifth of an uncached request."""
-        view = request.environ.get(VIEW_KEY)
-        if view is None or request.routing_exception is not None:
+        matched = request.environ.get(MATCH_KEY)
+        if matched is None or matched.view is None or request.routing_exception is not None:
             return super().dispatch_request()
-        return view(request.environ.get(ARGS_KEY), request.view_args)
+        return matched.view(request.environ.get(ARGS_KEY), request.view_args)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -12,7 +12,7 @@ import flask_smorest
 from flask import Flask, g, request
 from marshmallow import RAISE, Schema, fields
 from webargs.flaskparser import FlaskParser
-from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.routing import BaseConverter, MapAdapter, Rule, ValidationError
 
 from article_data_api.errors import ProblemApi
 from article_data_api.negotiation import HTML, JSON, LD_JSON
@@ -47,11 +47,11 @@ HEADER_COMPONENTS: dict[str, dict[str, Any]] = {
 ARGS_KEY = "article_data_api.args"
 MEDIA_TYPE_KEY = "article_data_api.media_type"
 BASE_URL_KEY = "article_data_api.base_url"
-# The routes' adapter, rule and arguments the HTTP layer matched, so that Flask does not
-# match them again.
+# What the HTTP layer matched (a ``Match``), so that Flask does not match it again.
 MATCH_KEY = "article_data_api.match"
-# The matched route's own view function (see ``view_of``), which Flask's dispatch calls.
-VIEW_KEY = "article_data_api.view"
+# A view's own function as ``view_of`` makes it: called with the parsed arguments (None
+# for a view that takes no query) and the path's values.
+ViewFunction = Callable[[Mapping[str, Any] | None, Mapping[str, Any]], Any]
 
 
 class Route(NamedTuple):
@@ -66,7 +66,17 @@ class Route(NamedTuple):
     absolute: bool = False
     # The view's own code, called with the parsed arguments and the path's values (see
     # ``view_of``); None for static routes.
-    view: Callable[[Mapping[str, Any] | None, Mapping[str, Any]], Any] | None = None
+    view: ViewFunction | None = None
+
+
+class Match(NamedTuple):
+    """A request as the HTTP layer matched it: the routes bound to its mount point, the
+    rule, the path's values, and the route's own view (None for static routes)."""
+
+    adapter: MapAdapter
+    rule: Rule
+    view_args: dict[str, Any]
+    view: ViewFunction | None
 
 
 class ParsedQueryParser(FlaskParser):
@@ -218,7 +228,7 @@ def routes_of(app: Flask) -> dict[str, Route]:
     return found
 
 
-def view_of(view: Callable) -> Callable[[Mapping[str, Any] | None, Mapping[str, Any]], Any]:
+def view_of(view: Callable) -> ViewFunction:
     """A declared GET's own function, without the wrappers of its contract.
 
     At run time those wrappers only hand the view its arguments (which the HTTP layer has

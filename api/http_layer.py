@@ -32,7 +32,7 @@ from article_data_api.blueprint import (
     BASE_URL_KEY,
     MATCH_KEY,
     MEDIA_TYPE_KEY,
-    VIEW_KEY,
+    Match,
     routes_of,
 )
 from article_data_api.errors import problem_document
@@ -236,8 +236,7 @@ class HttpLayer:
         route = self.routes.get(rule.endpoint)
         if route is None:
             return None, None
-        environ[MATCH_KEY] = (adapter, rule, view_args)
-        environ[VIEW_KEY] = route.view
+        environ[MATCH_KEY] = Match(adapter, rule, view_args, route.view)
         query = environ.get("QUERY_STRING", "")
         if route.static:
             query_key = ""  # an asset's cache-busting query changes nothing
