@@ -40,7 +40,8 @@ FACET_SIZE = 20
 HIGHLIGHTS_PER_HIT = 3
 # Each thread's own SQLite page cache: the index file (keyset pages, facets' rows) is
 # read all over; a shard only for point lookups, and a thread may hold all 128 of them.
-# Bounded so: 2 threads x (4 MiB + 128 x 128 KiB) = 40 MiB a worker at most.
+# Bounded so: 4 MiB + 128 x 128 KiB = 20 MiB a thread at most (a worker runs one thread,
+# api.server).
 INDEX_CACHE_KIB = 4096
 SHARD_CACHE_KIB = 128
 ARTICLE_FACETS = {"organization": "organization", "kind": "kind", "month": "month"}
