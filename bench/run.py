@@ -36,7 +36,7 @@ import requests
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
-from scale import scale_tables  # noqa: E402
+from scale import WARM_UP_SECONDS, scale_tables  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SEED = "/v1/articles/mistral-ai-joins-nvidia-nemotron-coalition"
@@ -62,7 +62,6 @@ SCALE_QUERIES = {
 }
 BUNDLED_VALUES = {"q": "open+models", "organization": "mistral-ai", "deep": 0}
 WORKERS = "2"
-WARM_UP_SECONDS = 1
 CLOSE = {"Connection": "close"}
 
 
@@ -245,8 +244,6 @@ def endpoint_table(
                     "hot, closing": [],
                 }
                 bare_url = f"{bare.url}/bytes/{len(probe.content)}"
-                # Each server answers the URL for a second first, unmeasured: the first
-                # requests of a worker open its SQLite connections and fill their caches.
                 for warm_up_url in (bare_url, warm.url + url, cold.url + url):
                     wrk(warm_up_url, WARM_UP_SECONDS, connections)
                 for _ in range(rounds):  # interleaved, so drift in the machine hits them all
