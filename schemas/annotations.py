@@ -167,9 +167,11 @@ class AnnotationsSchema(Schema):
         errors: dict = {}
         # Every name and alias, by its case-folded text: (organization, text, any case).
         claimed: dict[str, list[tuple[str, str, bool]]] = {}
+        known: set[str] = set()  # organization ids so far
         for i, org in enumerate(data["organizations"]):
-            if org["id"] in {o["id"] for o in data["organizations"][:i]}:
+            if org["id"] in known:
                 add_error(errors, ("organizations", i, "id"), f"duplicate id {org['id']!r}")
+            known.add(org["id"])
             forms = [(("name",), org["name"], False)]
             forms += [
                 (("aliases", j, "text"), alias["text"], alias["case_insensitive"])
@@ -192,7 +194,6 @@ class AnnotationsSchema(Schema):
                         f"{form!r} is already a name or alias of {owner!r}",
                     )
                 earlier.append((org["id"], form, any_case))
-        known = {org["id"] for org in data["organizations"]}
         for i, org_id in enumerate(data["about"]):
             if org_id not in known:
                 add_error(errors, ("about", i), f"unknown organization {org_id!r}")
@@ -210,9 +211,11 @@ class AnnotationsSchema(Schema):
                 if item["reason"] is not None and not item["suggested"]:
                     add_error(errors, (collection, i, "reason"), "only a suggestion has a reason")
         previous_date: str | None = None
+        event_ids: set[str] = set()
         for i, event in enumerate(data["events"]):
-            if event["id"] in {e["id"] for e in data["events"][:i]}:
+            if event["id"] in event_ids:
                 add_error(errors, ("events", i, "id"), f"duplicate id {event['id']!r}")
+            event_ids.add(event["id"])
             for j, org_id in enumerate(event["organizations"]):
                 if org_id not in known:
                     add_error(

@@ -14,9 +14,11 @@ SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 # accept a trailing newline, so Python code calls is_slug, which uses fullmatch).
 SLUG_PATTERN = f"^{SLUG_REGEX}$"
 SLUG_MAX_LENGTH = 100
+_SLUG = re.compile(SLUG_REGEX)
 SLUG_ERROR = f"must be a lower-case slug like 'mistral-ai', at most {SLUG_MAX_LENGTH} characters"
 PARTIAL_DATE_REGEX = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?"
 PARTIAL_DATE_PATTERN = f"^{PARTIAL_DATE_REGEX}$"
+_PARTIAL_DATE = re.compile(PARTIAL_DATE_REGEX)
 
 ORGANIZATION_KINDS = (
     "company",
@@ -37,7 +39,7 @@ ARTICLE_STATUSES = ("published", "draft")
 
 def is_slug(text: str) -> bool:
     """Whether ``text`` is a slug id: lower-case words of a-z and 0-9 joined by hyphens."""
-    return len(text) <= SLUG_MAX_LENGTH and re.fullmatch(SLUG_REGEX, text) is not None
+    return len(text) <= SLUG_MAX_LENGTH and _SLUG.fullmatch(text) is not None
 
 
 def validate_slug(text: str) -> None:
@@ -67,7 +69,7 @@ class PartialDate(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if re.fullmatch(PARTIAL_DATE_REGEX, text) is None:
+        if _PARTIAL_DATE.fullmatch(text) is None:
             raise ValidationError("must be YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = [*text.split("-"), "01", "01"][:3]
         try:
