@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 SHARDS = 128
 INDEX_FILE = "records/index.sqlite"
@@ -127,8 +128,7 @@ CREATE UNIQUE INDEX events_by_id ON events (article_id, id);
 """
 
 
-@dataclass(frozen=True)
-class EventIndex:
+class EventIndex(NamedTuple):
     """What the index and the search index keep of an event."""
 
     position: int
@@ -141,8 +141,7 @@ class EventIndex:
     text: str
 
 
-@dataclass(frozen=True)
-class OrganizationInArticle:
+class OrganizationInArticle(NamedTuple):
     """An organization as ``organizations[position]`` of an article, for the index."""
 
     position: int
@@ -164,10 +163,10 @@ class DraftLeftOut:
     source_stat: str
 
 
-@dataclass(frozen=True)
-class ArticleIndex:
+class ArticleIndex(NamedTuple):
     """What a worker sends back of an article it wrote into its shard: what the index and
-    the search index need, and no JSON."""
+    the search index need, and no JSON. It and its parts are named tuples because they
+    cross to the parent pickled, and unpickling a dataclass cost twice as much."""
 
     id: str
     content_hash: str
