@@ -8,6 +8,7 @@ every event's quote. Every problem found is reported with its file and field pat
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
 import json
 import os
@@ -123,26 +124,62 @@ def read_article_file(path: Path) -> bytes:
     return data
 
 
-def load_article(folder: Path, display_root: Path) -> Article:
-    """Load one article folder; raise CorpusError listing all of its problems."""
+@dataclass(frozen=True)
+class ArticleFiles:
+    """An article's two files as read once: the bytes of each, or why it is unreadable."""
+
+    text: bytes | UnreadableFile
+    annotations: bytes | UnreadableFile
+
+    @classmethod
+    def read(cls, folder: Path) -> ArticleFiles:
+        return cls(_read_or_why(folder / TEXT_FILE), _read_or_why(folder / ANNOTATIONS_FILE))
+
+    def content_hash(self) -> str:
+        """A hash of both files; an unreadable one hashes as a byte no file starts with
+        in UTF-8 (the validation that follows reports it)."""
+        digest = hashlib.sha256()
+        for data in (self.text, self.annotations):
+            digest.update(b"\xff" if isinstance(data, UnreadableFile) else data)
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+
+def _read_or_why(path: Path) -> bytes | UnreadableFile:
+    try:
+        return read_article_file(path)
+    except UnreadableFile as error:
+        return error
+
+
+def _bytes_of(data: bytes | UnreadableFile) -> bytes:
+    if isinstance(data, UnreadableFile):
+        raise data
+    return data
+
+
+def load_article(folder: Path, display_root: Path, files: ArticleFiles | None = None) -> Article:
+    """Load one article folder, from ``files`` when they were read already; raise
+    CorpusError listing all of its problems."""
 
     def shown(name: str) -> str:
         return _shown(display_root, folder / name)
 
+    files = files or ArticleFiles.read(folder)
     problems: list[Problem] = []
     if not is_slug(folder.name):
         problems.append(
             Problem(shown(""), "", f"the folder name is the article id: it {SLUG_ERROR}")
         )
     try:
-        parsed = parse_sections(read_article_file(folder / TEXT_FILE).decode("utf-8"))
+        parsed = parse_sections(_bytes_of(files.text).decode("utf-8"))
     except (UnreadableFile, UnicodeDecodeError) as error:
         raise CorpusError([*problems, Problem(shown(TEXT_FILE), "", str(error))]) from error
     except TextFormatError as error:
         problems.append(Problem(shown(TEXT_FILE), f"line {error.line}", error.message))
         parsed = []
     try:
-        raw = json.loads(read_article_file(folder / ANNOTATIONS_FILE).decode("utf-8"))
+        raw = json.loads(_bytes_of(files.annotations).decode("utf-8"))
         try:
             data = _load_plain_annotations(raw)
         except NotPlain:

@@ -34,14 +34,13 @@ from article_data_api import linked_data, representations
 from article_data_api.corpus.loader import (
     ANNOTATIONS_FILE,
     TEXT_FILE,
+    ArticleFiles,
     CorpusError,
     OrganizationUse,
     Problem,
-    UnreadableFile,
     article_folders,
     load_article,
     organization_disagreements,
-    read_article_file,
 )
 from article_data_api.corpus.model import Article, Organization
 from article_data_api.encoding import encode
@@ -98,13 +97,14 @@ class Source:
 @dataclass
 class ShardTask:
     """One shard's share of a build: its records file, the articles to (re)write in it
-    and the ids whose old records go."""
+    (with their content hash, when the build has had to compute it) and the ids whose old
+    records go."""
 
     shard: int
     path: Path
     corpus: Path
     include_drafts: bool
-    changed: list[tuple[Source, str]] = field(default_factory=list)
+    changed: list[tuple[Source, str | None]] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
 
 
@@ -142,19 +142,6 @@ def _stat_of(folder: Path) -> str:
     return " ".join(parts)
 
 
-def content_hash(folder: Path) -> str:
-    """A hash of the article's two files; unreadable files hash as empty (the validation
-    that follows reports them)."""
-    digest = hashlib.sha256()
-    for name in (TEXT_FILE, ANNOTATIONS_FILE):
-        try:
-            digest.update(read_article_file(folder / name))
-        except UnreadableFile:
-            digest.update(b"\xff")
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
 def code_fingerprint() -> str:
     """A hash of the package's code: a snapshot made by other code is rebuilt in full,
     since validation rules or representations may have changed."""
@@ -180,9 +167,11 @@ def write_shard(task: ShardTask) -> ShardResult:
         column = "id" if table == "articles" else "article_id"
         db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in task.replaced])
     results: ShardResult = []
-    for source, digest in task.changed:
+    for source, known_digest in task.changed:
+        files = ArticleFiles.read(source.folder)
+        digest = known_digest or files.content_hash()
         try:
-            article = load_article(source.folder, task.corpus)
+            article = load_article(source.folder, task.corpus, files)
         except CorpusError as error:
             results.append((source.id, error.problems))
             continue
@@ -238,7 +227,7 @@ def _write_article(db: sqlite3.Connection, article: Article) -> None:
                 i,
                 event.id,
                 event.status,
-                json.dumps(list(event.organizations)),
+                encode(event.organizations).decode(),
                 encode(representations.event(article.id, event)),
                 encode(linked_data.standalone(linked_data.event(event, article.id, path))),
                 encode(representations.corpus_event(article, event)),
@@ -269,8 +258,8 @@ def _index_of(article: Article, digest: str, stat: str) -> ArticleIndex:
                 org.id,
                 org.name,
                 org.kind,
-                json.dumps(list(org.aliases)),
-                json.dumps(list(org.same_as)),
+                encode(org.aliases).decode(),
+                encode(org.same_as).decode(),
                 org.mention_count,
             )
             for i, org in enumerate(article.organizations)
@@ -402,13 +391,19 @@ class Builder:
         changed = 0
         for source in sources:
             old = known.get(source.id)
-            digest = old[0] if old and old[1] == source.stat else content_hash(source.folder)
-            if old is None or old[0] != digest:
+            if old is None:  # new: its worker hashes the files it reads anyway
+                tasks[shard_of(source.id)].changed.append((source, None))
+                changed += 1
+                continue
+            # Touched files may hold the same bytes: only a new hash means a change.
+            digest = (
+                old[0] if old[1] == source.stat else ArticleFiles.read(source.folder).content_hash()
+            )
+            if old[0] != digest:
                 task = tasks[shard_of(source.id)]
                 task.changed.append((source, digest))
+                task.replaced.append(source.id)
                 changed += 1
-                if old is not None:
-                    task.replaced.append(source.id)
         removed = sorted(set(known) - {source.id for source in sources})
         for article_id in removed:
             tasks[shard_of(article_id)].replaced.append(article_id)
