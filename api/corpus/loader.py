@@ -352,8 +352,9 @@ class _ArticleText:
         at = bisect.bisect_right(self.offsets, start) - 1
         section_id, paragraph, text = self.places[at]
         local = start - self.offsets[at]
-        span = TextSpan.within(section_id, paragraph, text, local, local + end - start)
-        return span if form is None else Mention(**span.__dict__, form=form)
+        if form is None:
+            return TextSpan.within(section_id, paragraph, text, local, local + end - start)
+        return Mention.within(section_id, paragraph, text, local, local + end - start, form=form)
 
     def find(self, part: str, *, headings: bool = True) -> list[TextSpan]:
         """Every occurrence of ``part``, overlapping ones included."""
@@ -413,7 +414,7 @@ def _find_mentions(
         end = start - negative_length
         if start < taken_until or not text.is_word(start, end):
             continue
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        if taken and any(start < t_end and t_start < end for t_start, t_end in taken):
             continue
         taken_until = end
         found.setdefault(owner, []).append((start, text.span(start, end, kind)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Self
 
 from article_data_api.schemas.fields import date_precision
 
@@ -52,9 +52,9 @@ class TextSpan:
 
     @classmethod
     def within(
-        cls, section_id: str, paragraph: int | None, whole: str, start: int, end: int
-    ) -> TextSpan:
-        """The span of ``whole[start:end]``."""
+        cls, section_id: str, paragraph: int | None, whole: str, start: int, end: int, **more: Any
+    ) -> Self:
+        """The span of ``whole[start:end]`` (with the ``more`` fields of a subclass)."""
         return cls(
             section_id,
             paragraph,
@@ -63,6 +63,7 @@ class TextSpan:
             whole[start:end],
             utf16_offset(whole, start),
             utf16_offset(whole, end),
+            **more,
         )
 
 
