@@ -64,6 +64,7 @@ from article_data_api.store.layout import (
 )
 from article_data_api.store.records import (
     INDEX_FILE,
+    INDEX_LOOKUPS,
     INDEX_SCHEMA,
     SHARD_SCHEMA,
     SHARDS,
@@ -427,6 +428,12 @@ class Builder:
         replaced = [article_id for task in touched_tasks for article_id in task.replaced]
         touched_organizations = self._forget(index, replaced, article_writer, event_writer)
         problems: dict[str, list[Problem]] = {}
+        # Articles arrive in shard order, which is random in the table's key: their rows
+        # wait in a table without one, and go in sorted, at the end.
+        index.execute(
+            "CREATE TEMP TABLE new_article_organizations AS"
+            " SELECT * FROM main.article_organizations WHERE 0"
+        )
         for results in self._run(touched_tasks, changed):
             for article_id, result in results:
                 if isinstance(result, list):
@@ -439,6 +446,13 @@ class Builder:
                 elif not problems:  # once one article fails, the rest are only validated
                     touched_organizations.update(o.organization_id for o in result.organizations)
                     self._insert(index, result, article_writer, event_writer)
+        index.execute(
+            "INSERT INTO main.article_organizations SELECT * FROM new_article_organizations"
+            " ORDER BY organization_id, newest_key"
+        )
+        index.execute("DROP TABLE new_article_organizations")
+        for statement in INDEX_LOOKUPS:
+            index.execute(statement)
         found = [p for article_id in sorted(problems) for p in problems[article_id]]
         if not found:
             found = self._disagreements(index, touched_organizations)
@@ -577,7 +591,7 @@ class Builder:
             ),
         )
         index.executemany(
-            "INSERT INTO article_organizations VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO new_article_organizations VALUES (?,?,?,?,?,?,?,?,?)",
             [
                 (
                     o.organization_id,
