@@ -4,6 +4,7 @@ import copy
 import json
 
 import pytest
+from marshmallow import Schema, fields
 
 from article_data_api.corpus.loader import load_article
 from article_data_api.corpus.model import OrganizationArticle
@@ -75,3 +76,30 @@ def test_anything_marshmallow_rejects_is_left_to_marshmallow(change):
     change(raw)
     with pytest.raises(NotPlain):
         compile_loader(AnnotationsSchema())(raw)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.update(sample="true", title_is_editorial=0),
+        lambda d: d["organizations"][0].update(aliases=["an alias as a bare string"]),
+    ],
+)
+def test_input_marshmallow_coerces_loads_as_marshmallow_loads_it(change):
+    """Values the fast paths do not take as they are (a Boolean given as a string, an
+    alias given as its text) go through the field's own deserialization and hooks."""
+    schema = AnnotationsSchema()
+    raw = annotations(SEED_ID)
+    change(raw)
+    assert compile_loader(schema)(copy.deepcopy(raw)) == schema.load(raw)
+
+
+def test_a_nested_field_with_validators_is_refused_when_compiled():
+    class Inner(Schema):
+        name = fields.String()
+
+    class Outer(Schema):
+        inner = fields.Nested(Inner, validate=lambda value: bool(value))
+
+    with pytest.raises(TypeError, match="validators on a Nested field"):
+        compile_loader(Outer())
