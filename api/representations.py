@@ -7,9 +7,10 @@ prefix prefixes them when it serves them (see ``with_root``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
+
+import orjson
 
 from article_data_api.corpus.model import (
     Article,
@@ -109,7 +110,7 @@ def organization(org: Organization, first_articles: Iterable[bytes]) -> dict[str
     """An organization across the corpus: its counts and the articles that name it,
     newest first, already dumped by ``organization_article``."""
     dumped = _organization(org)
-    dumped["articles"] = [json.loads(entry) for entry in first_articles]
+    dumped["articles"] = [orjson.loads(entry) for entry in first_articles]
     links = {
         "self": path("organizations", org.id),
         "articles": path("organizations", org.id, "articles"),
@@ -125,13 +126,13 @@ def with_root(body: bytes, root: str) -> bytes:
     """
     if not root:
         return body
-    return encode(_prefixed(json.loads(body), root, _LINK_KEYS))
+    return encode(_prefixed(orjson.loads(body), root, _LINK_KEYS))
 
 
 def absolute_ids(body: bytes, base: str) -> bytes:
     """JSON-LD ``body`` with its node ids (and ``url``) made absolute under ``base``, the
     API's own URL: a page that embeds the markup must not resolve them against its host."""
-    return encode(_prefixed(json.loads(body), base, _ID_KEYS))
+    return encode(_prefixed(orjson.loads(body), base, _ID_KEYS))
 
 
 _LINK_KEYS = frozenset([LINKS])

@@ -708,23 +708,30 @@ class Builder:
         ):
             same_as.setdefault(org_id, {}).update(dict.fromkeys(json.loads(urls)))
             aliases.setdefault(org_id, {}).update(dict.fromkeys(json.loads(names)))
-        shards = _ShardReader(folder)
-        for org_id, article_count, mention_count in totals:
-            newest = index.execute(
+        newest = {
+            org_id: index.execute(
                 "SELECT name, kind, article_id FROM article_organizations"
                 " WHERE organization_id = ? ORDER BY newest_key DESC LIMIT ?",
                 (org_id, FIRST_ARTICLES),
             ).fetchall()
+            for org_id, _, _ in totals
+        }
+        entries = _entries(
+            folder,
+            [(article_id, org_id) for org_id, rows in newest.items() for _, _, article_id in rows],
+        )
+        for org_id, article_count, mention_count in totals:
             org = Organization(
                 id=org_id,
-                name=newest[0][0],
-                kind=newest[0][1],
+                name=newest[org_id][0][0],
+                kind=newest[org_id][0][1],
                 same_as=tuple(same_as.get(org_id, ())),
                 article_count=article_count,
                 mention_count=mention_count,
             )
-            entries = [shards.entry(article_id, org_id) for _, _, article_id in newest]
-            body = representations.organization(org, entries)
+            body = representations.organization(
+                org, [entries[article_id, org_id] for _, _, article_id in newest[org_id]]
+            )
             ld = linked_data.standalone(
                 linked_data.organization(org, tuple(aliases.get(org_id, ())), representations.path)
             )
@@ -741,7 +748,6 @@ class Builder:
                     encode(ld),
                 ),
             )
-        shards.close()
 
     @staticmethod
     def _counts(index: sqlite3.Connection) -> dict[str, int]:
@@ -766,30 +772,27 @@ class Builder:
         return f"{stamp}-{digest.hexdigest()[:12]}"
 
 
-class _ShardReader:
-    """Read access to a build's shards, opened as needed."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.open: dict[int, sqlite3.Connection] = {}
-
-    def entry(self, article_id: str, organization_id: str) -> bytes:
-        shard = shard_of(article_id)
-        if shard not in self.open:
-            self.open[shard] = sqlite3.connect(self.folder / shard_file(shard))
-        return (
-            self.open[shard]
-            .execute(
-                "SELECT entry FROM article_organizations"
-                " WHERE article_id = ? AND organization_id = ?",
-                (article_id, organization_id),
-            )
-            .fetchone()[0]
-        )
-
-    def close(self) -> None:
-        for db in self.open.values():
+def _entries(folder: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
+    """The entry (an article as an organization lists it) of each (article, organization)
+    in ``wanted``, read shard by shard and in article order, as the shards store them:
+    in the order of the organizations, 50,000 reads hopped between 128 files and took
+    four times as long."""
+    by_shard: dict[int, list[tuple[str, str]]] = {}
+    for pair in wanted:
+        by_shard.setdefault(shard_of(pair[0]), []).append(pair)
+    found = {}
+    for shard, pairs in by_shard.items():
+        db = sqlite3.connect(folder / shard_file(shard))
+        try:
+            for pair in sorted(pairs):
+                found[pair] = db.execute(
+                    "SELECT entry FROM article_organizations"
+                    " WHERE article_id = ? AND organization_id = ?",
+                    pair,
+                ).fetchone()[0]
+        finally:
             db.close()
+    return found
 
 
 class _Pool:
