@@ -13,6 +13,7 @@ from article_data_api import create_app
 from article_data_api.store import RELOAD_CHECK_SECONDS
 from article_data_api.store.build import Builder
 from article_data_api.store.layout import SnapshotDir
+from article_data_api.store.search import Mark, passages
 from tests.helpers import SEED_ID, write_article
 
 ORGS = {
@@ -455,3 +456,15 @@ def test_an_empty_facets_list_is_a_400(client, url):
     # Found by schemathesis: an empty facets= was taken as no facets at all.
     body = get(client, url, status=400)
     assert body["invalid_params"][0]["name"] == "facets"
+
+
+def test_passages_are_the_sentences_that_hold_a_mark():
+    text = "Mistral joins. Nothing here!  NVIDIA leads; Mistral too? End"
+    mistral, nvidia, late = (text.index("Mistral"), text.index("NVIDIA"), text.rindex("Mistral"))
+    marks = [Mark(start, start + 7, frozenset({0})) for start in (mistral, nvidia, late)]
+    assert [text[s:e] for s, e in passages(text, marks)] == [
+        "Mistral joins.",
+        "NVIDIA leads; Mistral too?",
+    ]
+    # A mark in the space between sentences belongs to neither.
+    assert passages(text, [Mark(text.index("  "), text.index("  ") + 1, frozenset({0}))]) == []

@@ -199,7 +199,7 @@ class QueryMarks:
         """At least as many of the wanted words and phrases as ``text`` holds: a bound
         read with substring tests alone, no stemming."""
         folded = text.lower()
-        return sum(1 for beginning in self.beginnings if beginning in folded)
+        return [beginning in folded for beginning in self.beginnings].count(True)
 
     def stem(self, word: str) -> str | None:
         if word not in self.stems:
@@ -260,10 +260,17 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
 
 
 def passages(text: str, marks: Sequence[Mark]) -> list[tuple[int, int]]:
-    """The sentences of ``text`` that hold a mark, as code-point spans."""
+    """The sentences of ``text`` that hold a mark, as code-point spans (``marks`` in
+    text order, as QueryMarks finds them)."""
     spans, start = [], 0
     for end in _SENTENCE_END.finditer(text):
         spans.append((start, end.start()))
         start = end.end()
     spans.append((start, len(text)))
-    return [(s, e) for s, e in spans if any(s <= m.start < e for m in marks)]
+    marked, next_mark = [], 0
+    for start, end in spans:  # both in text order: one pass over each
+        while next_mark < len(marks) and marks[next_mark].start < start:
+            next_mark += 1
+        if next_mark < len(marks) and marks[next_mark].start < end:
+            marked.append((start, end))
+    return marked

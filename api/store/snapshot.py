@@ -484,14 +484,16 @@ class Snapshot:
             ARTICLE_FACETS,
         )
         found = self._rows_by_key("articles", "newest_key", ("id",), window.extra)
+        # One finder for every hit, so a word is stemmed once a search.
+        marks_in = None if parsed is None else search.QueryMarks(parsed, self._stemmer)
         rows = []
         for (order_key, score), newest in zip(window.rows, window.extra, strict=True):
             (article_id,) = found[newest]
             body = self._summary(article_id)
-            if parsed is not None:
+            if marks_in is not None:
                 hit = {
                     "score": None if score is None else round(score, 4),
-                    "highlights": self._highlights(body, article_id, parsed),
+                    "highlights": self._highlights(body, article_id, marks_in),
                 }
                 body = body[:-1] + b"," + encode(hit)[1:]
             rows.append((order_key, body))
@@ -688,7 +690,7 @@ class Snapshot:
         return window
 
     def _highlights(
-        self, summary: bytes, article_id: str, parsed: search.ParsedQuery
+        self, summary: bytes, article_id: str, marks_in: search.QueryMarks
     ) -> list[dict[str, Any]]:
         """Up to three passages that show why an article matched, in the article's order."""
 
@@ -704,7 +706,6 @@ class Snapshot:
                 for i, text in enumerate(section["paragraphs"]):
                     yield "paragraph", section["id"], i, text
 
-        marks_in = search.QueryMarks(parsed, self._stemmer)
         # Best: the passages (sentences) that hold the most of the query's words, earliest
         # first. No sentence holds more of them than a cheap bound for its paragraph, so
         # paragraphs are read richest first, and only until three passages rank above
