@@ -136,8 +136,8 @@ class ArticleFiles:
         return cls(_read_or_why(folder / TEXT_FILE), _read_or_why(folder / ANNOTATIONS_FILE))
 
     def content_hash(self) -> str:
-        """A hash of both files; an unreadable one hashes as a byte no file starts with
-        in UTF-8 (the validation that follows reports it)."""
+        """A hash of both files; an unreadable one hashes as the byte 0xFF, which no
+        UTF-8 text holds (the validation that follows reports it)."""
         digest = hashlib.sha256()
         for data in (self.text, self.annotations):
             digest.update(b"\xff" if isinstance(data, UnreadableFile) else data)
