@@ -27,14 +27,29 @@ def pip_install(bin_dir: Path, *what: object) -> None:
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
+def wheel_build(tmp_path_factory) -> tuple[Path, str]:
+    """The server's wheel, and what building it wrote to stderr."""
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
+    build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", out, PROJECT],
         check=True,
+        capture_output=True,
+        text=True,
     )
     [built] = out.glob("article_data_api-*.whl")
-    return built
+    return built, build.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel(wheel_build) -> Path:
+    return wheel_build[0]
+
+
+def test_the_wheel_builds_without_a_warning(wheel_build):
+    """setuptools warns of configuration it may read differently one day (a data folder
+    it takes for a package, say)."""
+    _, stderr = wheel_build
+    assert "Warning" not in stderr, stderr
 
 
 @pytest.fixture(scope="module")
