@@ -59,7 +59,7 @@ class _Source:
     def function(self, argument: str, body: list[str]) -> str:
         """Define a function of ``argument`` with ``body``; return its name."""
         name = f"_f{len(self.namespace)}"
-        lines = [f"def {name}({argument}):", *(f"    {line}" for line in body)]
+        lines = [f"def {name}({argument}):", *_indented(body)]
         exec("\n".join(lines), self.namespace)  # only code made here, from our schemas
         return name
 
@@ -123,8 +123,7 @@ def _load_function(source: _Source, schema: Schema) -> str:
     ]
     known = frozenset(field.data_key or name for name, field in schema.load_fields.items())
     body += [
-        f"if not isinstance(data, dict) or not {source.name(known)}.issuperset(data):",
-        "    raise NotPlain",
+        *_refused_if(f"not isinstance(data, dict) or not {source.name(known)}.issuperset(data)"),
         "loaded = {}",
     ]
     for name, field in schema.load_fields.items():
@@ -144,7 +143,7 @@ def _load_function(source: _Source, schema: Schema) -> str:
             "elif value is None:",
             f"    loaded[{attribute}] = None" if field.allow_none else "    raise NotPlain",
             "else:",
-            *(f"    {line}" for line in _loading(source, field)),
+            *_indented(_loading(source, field)),
             f"    loaded[{attribute}] = value",
         ]
     body += [
@@ -161,10 +160,19 @@ def _raising_not_plain(body: list[str]) -> list[str]:
     turned into NotPlain."""
     return [
         "try:",
-        *(f"    {line}" for line in body),
+        *_indented(body),
         "except ValidationError as error:",
         "    raise NotPlain from error",
     ]
+
+
+def _indented(lines: list[str]) -> list[str]:
+    return [f"    {line}" for line in lines]
+
+
+def _refused_if(condition: str) -> list[str]:
+    """Lines that raise NotPlain when ``condition`` holds."""
+    return [f"if {condition}:", "    raise NotPlain"]
 
 
 def _loading(source: _Source, field: fields.Field) -> list[str]:
@@ -175,7 +183,7 @@ def _loading(source: _Source, field: fields.Field) -> list[str]:
         inner = _load_function(source, field.schema)
         if not field.many:
             return [f"value = {inner}(value)"]
-        return [*_a_list(), f"value = [{inner}(item) for item in value]"]
+        return [*_A_LIST, f"value = [{inner}(item) for item in value]"]
     if isinstance(field, fields.List):
         inner = field.inner
         item_body = [
@@ -185,26 +193,25 @@ def _loading(source: _Source, field: fields.Field) -> list[str]:
             "return value",
         ]
         item = source.function("value", _raising_not_plain(item_body))
-        lines = [*_a_list(), f"value = [{item}(item) for item in value]"]
+        lines = [*_A_LIST, f"value = [{item}(item) for item in value]"]
         return lines + _validating(source, field)
-    deserialize = source.name(field._deserialize)
-    generic = [f"value = {deserialize}(value, None, None)"]
+    generic = f"value = {source.name(field._deserialize)}(value, None, None)"
     if type(field)._deserialize is fields.String._deserialize:
         # What String._deserialize returns for a str, without the call.
-        lines = ["if value.__class__ is not str:", *(f"    {line}" for line in generic)]
+        lines = ["if value.__class__ is not str:", f"    {generic}"]
     elif (
         type(field)._deserialize is fields.Boolean._deserialize
         and True in field.truthy
         and False in field.falsy
     ):
-        lines = ["if value is not True and value is not False:", f"    {generic[0]}"]
+        lines = ["if value is not True and value is not False:", f"    {generic}"]
     else:
-        lines = generic
+        lines = [generic]
     return lines + _validating(source, field)
 
 
-def _a_list() -> list[str]:
-    return ["if not isinstance(value, list):", "    raise NotPlain"]
+# Lines that refuse a value that is not a list, as marshmallow's List and Nested(many) do.
+_A_LIST = _refused_if("not isinstance(value, list)")
 
 
 def _validating(source: _Source, field: fields.Field) -> list[str]:
@@ -214,12 +221,11 @@ def _validating(source: _Source, field: fields.Field) -> list[str]:
     for validator in field.validators:
         if type(validator) is validate.Length and validator.equal is None:
             if validator.min is not None:
-                lines += [f"if len(value) < {validator.min!r}:", "    raise NotPlain"]
+                lines += _refused_if(f"len(value) < {validator.min!r}")
             if validator.max is not None:
-                lines += [f"if len(value) > {validator.max!r}:", "    raise NotPlain"]
+                lines += _refused_if(f"len(value) > {validator.max!r}")
         elif type(validator) is validate.OneOf and isinstance(validator.choices, tuple | list):
-            choices = source.name(validator.choices)
-            lines += [f"if value not in {choices}:", "    raise NotPlain"]
+            lines += _refused_if(f"value not in {source.name(validator.choices)}")
         else:
-            lines += [f"if {source.name(validator)}(value) is False:", "    raise NotPlain"]
+            lines += _refused_if(f"{source.name(validator)}(value) is False")
     return lines
