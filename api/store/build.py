@@ -16,6 +16,7 @@ import concurrent.futures
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 import multiprocessing
@@ -430,20 +431,19 @@ class Builder:
         touched_organizations = self._forget(index, replaced, article_writer, event_writer)
         problems: dict[str, list[Problem]] = {}
         with _organizations_sorted(index):
-            for results in self._run(touched_tasks, changed):
-                for article_id, result in results:
-                    if isinstance(result, list):
-                        problems[article_id] = result
-                    elif isinstance(result, DraftLeftOut):
-                        index.execute(
-                            "INSERT INTO drafts VALUES (?, ?, ?)",
-                            (result.id, result.content_hash, result.source_stat),
-                        )
-                    elif not problems:  # once one article fails, the rest are only validated
-                        touched_organizations.update(
-                            o.organization_id for o in result.organizations
-                        )
-                        self._insert(index, result, article_writer, event_writer)
+            for article_id, result in itertools.chain.from_iterable(
+                self._run(touched_tasks, changed)
+            ):
+                if isinstance(result, list):
+                    problems[article_id] = result
+                elif isinstance(result, DraftLeftOut):
+                    index.execute(
+                        "INSERT INTO drafts VALUES (?, ?, ?)",
+                        (result.id, result.content_hash, result.source_stat),
+                    )
+                elif not problems:  # once one article fails, the rest are only validated
+                    touched_organizations.update(o.organization_id for o in result.organizations)
+                    self._insert(index, result, article_writer, event_writer)
         found = [p for article_id in sorted(problems) for p in problems[article_id]]
         if not found:
             found = self._disagreements(index, touched_organizations)
