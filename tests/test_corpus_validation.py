@@ -5,11 +5,17 @@ organizations are in the quote, references are curated where they occur."""
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from article_data_api import create_app
-from article_data_api.corpus.loader import CorpusError, load_article
+from article_data_api.corpus.loader import (
+    CorpusError,
+    UnreadableFile,
+    load_article,
+    read_article_file,
+)
 from article_data_api.store.build import validate_corpus
 from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID
 
@@ -374,6 +380,20 @@ def test_a_file_over_the_size_limit_is_not_read_whole(corpus_copy, monkeypatch):
     assert problems_of(corpus_copy)[0] == (
         f"{corpus_copy.shown(name='article.md')}: over 0 MiB: not an article"
     )
+
+
+def test_a_file_is_read_to_its_end_not_to_the_size_it_reports(tmp_path, monkeypatch):
+    # /proc's files report 0 bytes and hold more: reading follows the data.
+    assert b"\nPid:\t" in read_article_file(Path("/proc/self/status"))
+    monkeypatch.setattr("article_data_api.corpus.loader.MAX_FILE_BYTES", 100)
+    exact = tmp_path / "exact"
+    exact.write_bytes(b"x" * 100)
+    assert read_article_file(exact) == b"x" * 100
+    exact.write_bytes(b"x" * 101)
+    with pytest.raises(UnreadableFile, match="not an article"):
+        read_article_file(exact)
+    with pytest.raises(UnreadableFile, match="not an article"):
+        read_article_file(Path("/proc/self/status"))  # over the limit, past its size
 
 
 def test_links_out_of_the_corpus_are_refused_unless_allowed(corpus_copy, tmp_path):
