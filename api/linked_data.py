@@ -29,9 +29,10 @@ SAMPLE_GENRE = "Sample article written for the Article Data API project; its con
 Path = Callable[..., str]
 
 
-def news_article(article: Article, path: Path) -> dict[str, Any]:
+def news_article(article: Article, path: Path, mentions: list[dict[str, Any]]) -> dict[str, Any]:
     """The article: its text, parts, publisher, and the organizations and events it
-    mentions."""
+    mentions: ``mentions`` holds their nodes (``role`` and ``event``), which the build
+    makes once for here and for their own documents."""
     base = ("articles", article.id)
     body = "\n\n".join(p for s in article.sections for p in s.paragraphs)
     node: dict[str, Any] = {
@@ -52,8 +53,7 @@ def news_article(article: Article, path: Path) -> dict[str, Any]:
             }
             for section in article.sections
         ],
-        "mentions": [role(org, article.id, path) for org in article.organizations]
-        + [event(e, article.id, path) for e in article.events],
+        "mentions": mentions,
     }
     if article.sample:
         node["genre"] = SAMPLE_GENRE

@@ -190,13 +190,15 @@ def write_shard(task: ShardTask) -> ShardResult:
 
 def _write_article(db: sqlite3.Connection, article: Article) -> None:
     path = representations.path
+    roles = [linked_data.role(org, article.id, path) for org in article.organizations]
+    events = [linked_data.event(event, article.id, path) for event in article.events]
     db.execute(
         "INSERT INTO articles VALUES (?,?,?,?)",
         (
             article.id,
             encode(representations.article_summary(article)),
             encode(representations.article(article)),
-            encode(linked_data.news_article(article, path)),
+            encode(linked_data.news_article(article, path, roles + events)),
         ),
     )
     db.executemany(
@@ -216,10 +218,15 @@ def _write_article(db: sqlite3.Connection, article: Article) -> None:
                 org.kind,
                 org.mention_count,
                 encode(representations.article_organization(article.id, org)),
-                encode(linked_data.standalone(linked_data.role(org, article.id, path))),
-                encode(representations.organization_article(article, org)),
+                encode(linked_data.standalone(role)),
+                encode(entry),
             )
-            for org in article.organizations
+            for org, role, entry in zip(
+                article.organizations,
+                roles,
+                representations.organization_articles(article),
+                strict=True,
+            )
         ],
     )
     db.executemany(
@@ -232,10 +239,10 @@ def _write_article(db: sqlite3.Connection, article: Article) -> None:
                 event.status,
                 encode(event.organizations).decode(),
                 encode(representations.event(article.id, event)),
-                encode(linked_data.standalone(linked_data.event(event, article.id, path))),
+                encode(linked_data.standalone(node)),
                 encode(representations.corpus_event(article, event)),
             )
-            for i, event in enumerate(article.events)
+            for i, (event, node) in enumerate(zip(article.events, events, strict=True))
         ],
     )
 
