@@ -94,6 +94,20 @@ def test_a_build_that_fails_validation_publishes_nothing(corpus_copy, snapshots)
     assert [p.name for p in snapshots.versions.iterdir()] == [good.version]
 
 
+def test_a_build_that_fails_validation_stops_before_sorting_what_it_staged(
+    corpus_copy, snapshots, monkeypatch
+):
+    # The index's lookups are made once the staged rows are sorted in: a lookup that
+    # cannot be made shows whether a failed build got that far.
+    monkeypatch.setattr(
+        "article_data_api.store.build.INDEX_LOOKUPS", ("SELECT no_such_function()",)
+    )
+    corpus_copy.edit_annotations(lambda d: d["events"][5]["evidence"].update(quote="nowhere"))
+    with pytest.raises(CorpusError, match=r"events\[5\]\.evidence\.quote: not found"):
+        build(corpus_copy, snapshots)
+    assert snapshots.current_version() is None
+
+
 def test_the_build_command_lists_the_same_problems_as_check(corpus_copy, tmp_path):
     corpus_copy.edit_annotations(lambda d: d["events"][2]["evidence"].update(quote="nowhere"))
     corpus_copy.edit_annotations(

@@ -451,14 +451,12 @@ class Builder:
                 elif not problems:  # once one article fails, the rest are only validated
                     touched_organizations.update(o.organization_id for o in result.organizations)
                     self._insert(index, result, article_writer, event_writer)
-        found = [p for article_id in sorted(problems) for p in problems[article_id]]
-        if not found:
-            found = self._disagreements(index, touched_organizations)
+            if problems:  # raised within: the staged rows are dropped, never sorted
+                found = [p for article_id in sorted(problems) for p in problems[article_id]]
+                raise _abandoned(found, index, article_writer, event_writer)
+        found = self._disagreements(index, touched_organizations)
         if found:
-            article_writer.rollback()
-            event_writer.rollback()
-            index.close()
-            raise CorpusError(found)
+            raise _abandoned(found, index, article_writer, event_writer)
         self._organizations(folder, index, touched_organizations)
         for writer in (article_writer, event_writer):
             writer.commit()
@@ -856,6 +854,17 @@ def _organizations_sorted(index: sqlite3.Connection) -> Iterator[None]:
     index.execute(f"DROP TABLE {_STAGED_ORGANIZATIONS}")
     for statement in INDEX_LOOKUPS:
         index.execute(statement)
+
+
+def _abandoned(
+    problems: list[Problem], index: sqlite3.Connection, *writers: tantivy.IndexWriter
+) -> CorpusError:
+    """The error that ends a failed build, once what it wrote is let go (the build's
+    folder is removed after)."""
+    for writer in writers:
+        writer.rollback()
+    index.close()
+    return CorpusError(problems)
 
 
 def _insert_keyed(
