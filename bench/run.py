@@ -19,26 +19,28 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
-import json
 import os
-import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
+from measure import (  # noqa: E402
+    WORKERS,
+    Load,
+    Server,
+    api_server,
+    median_load,
+    row,
+    wrk,
+)
 from scale import WARM_UP_SECONDS, scale_tables  # noqa: E402
 
-BIN = Path(sys.executable).parent
 SEED = "/v1/articles/mistral-ai-joins-nvidia-nemotron-coalition"
 ENDPOINTS = [
     "/v1/articles",
@@ -61,78 +63,7 @@ SCALE_QUERIES = {
     "deep offset": "/v1/articles?offset={deep}&limit=2",
 }
 BUNDLED_VALUES = {"q": "open+models", "organization": "mistral-ai", "deep": 0}
-WORKERS = "2"
 CLOSE = {"Connection": "close"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """A server (granian, as `article-data-api serve` runs it) on a free loopback port,
-    stopped by its PID.
-
-    ``{port}`` in the command is replaced by the port.
-    """
-
-    def __init__(
-        self, command: list[str], env: dict[str, str] | None = None, ready_path: str = "/"
-    ) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.ready_path = ready_path
-        started = time.monotonic()
-        self.process = subprocess.Popen(
-            [part.format(port=self.port) for part in command],
-            env={**os.environ, **{k: v.format(port=self.port) for k, v in (env or {}).items()}},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            self.startup_seconds = self._wait(started)
-        except BaseException:
-            self.stop()
-            raise
-
-    def _wait(self, started: float) -> float:
-        """Seconds from the spawn to the first 200 on ``ready_path``."""
-        while time.monotonic() < started + 600:
-            if self.process.poll() is not None:
-                raise RuntimeError("server exited during start-up")
-            try:
-                if requests.get(self.url + self.ready_path, timeout=5).status_code == 200:
-                    return time.monotonic() - started
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.02)
-        raise RuntimeError("server did not start")
-
-    def worker_pids(self) -> list[int]:
-        """The worker processes, once all of them have started."""
-        children: list[str] = []
-        for _ in range(100):
-            children = subprocess.run(
-                ["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
-                capture_output=True,
-                text=True,
-            ).stdout.split()
-            if len(children) >= int(WORKERS):
-                break
-            time.sleep(0.1)
-        return [int(pid) for pid in children]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
-
-
-def api_server(env: dict[str, str] | None = None, ready_path: str = "/") -> Server:
-    command = [str(BIN / "article-data-api"), "serve", "--host", "127.0.0.1", "--port", "{port}"]
-    return Server([*command, "--workers", WORKERS], env, ready_path)
 
 
 def bare_server(sizes: list[int]) -> Server:
@@ -149,60 +80,6 @@ def bare_server(sizes: list[int]) -> Server:
             "WORKERS": WORKERS,
         },
     )
-
-
-@dataclass
-class Load:
-    requests_per_second: float
-    p50_ms: float
-    p99_ms: float
-
-
-def _ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def wrk(
-    url: str,
-    duration: int,
-    connections: int,
-    headers: dict[str, str] | None = None,
-    paths: list[str] | None = None,
-) -> Load:
-    """Load ``url`` with wrk; with ``paths``, each request asks for the next of them, in
-    turn, on ``url``'s server."""
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
-    for name, value in (headers or {}).items():
-        command += ["-H", f"{name}: {value}"]
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        if paths:
-            listed = ", ".join(json.dumps(path) for path in paths)
-            script.write(
-                f"local paths = {{{listed}}}\nlocal i = 0\n"
-                "request = function()\n  i = i % #paths + 1\n"
-                "  return wrk.format(nil, paths[i])\nend\n"
-            )
-            script.flush()
-            command += ["-s", script.name]
-        output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors:
-        raise RuntimeError(f"{url}: {errors.group(1)} error responses\n{output}")
-    return Load(
-        float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        _ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
-        _ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
-    )
-
-
-def row(*cells: object) -> str:
-    return "| " + " | ".join(str(cell) for cell in cells) + " |"
-
-
-def median_load(loads: list[Load]) -> Load:
-    """The middle run: on two shared cores one run can be far off."""
-    return sorted(loads, key=lambda load: load.requests_per_second)[len(loads) // 2]
 
 
 def endpoint_table(
@@ -344,9 +221,6 @@ def main() -> None:
             args.duration,
             args.connections,
             args.rounds,
-            api_server,
-            wrk,
-            row,
         ):
             print(line, flush=True)
 

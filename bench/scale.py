@@ -15,9 +15,7 @@ import json
 import random
 import re
 import shutil
-import statistics
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,8 +24,8 @@ from urllib.parse import quote_plus, urlsplit
 
 import requests
 from make_corpus import Writer, write_corpus
+from measure import BIN, Load, Server, api_server, median_load, row, wrk
 
-BIN = Path(sys.executable).parent
 ITEM_ENDPOINTS = {
     "article": "/v1/articles/{article}",
     "sections": "/v1/articles/{article}/sections",
@@ -42,7 +40,7 @@ ITEM_SAMPLE = 50
 WARM_UP_SECONDS = 1
 
 
-def item_paths(corpus: Corpus, server, template: str) -> list[str]:
+def item_paths(corpus: Corpus, server: Server, template: str) -> list[str]:
     """ITEM_SAMPLE paths of one kind of item, spread evenly over the corpus: articles by
     folder order, organizations as the API lists them."""
     articles = sorted(path.name for path in (corpus.root / "articles").iterdir())
@@ -208,9 +206,6 @@ def scale_tables(
     duration: int,
     connections: int,
     rounds: int,
-    api_server,
-    wrk,
-    row,
 ) -> Iterator[str]:
     """The tables' lines, each as soon as it is measured."""
     corpora = [prepare(work, n) for n in sizes]
@@ -264,14 +259,13 @@ def scale_tables(
                 corpus.articles: item_paths(corpus, servers[corpus.articles], template)
                 for corpus in corpora
             }
-            runs: dict[int, list[float]] = {n: [] for n in sizes}
+            runs: dict[int, list[Load]] = {n: [] for n in sizes}
             for n in sizes:
                 wrk(servers[n].url, WARM_UP_SECONDS, connections, paths=paths[n])
             for _ in range(rounds):
                 for n in sizes:
-                    load = wrk(servers[n].url, duration, connections, paths=paths[n])
-                    runs[n].append(load.requests_per_second)
-            rates = [statistics.median_high(runs[n]) for n in sizes]
+                    runs[n].append(wrk(servers[n].url, duration, connections, paths=paths[n]))
+            rates = [median_load(runs[n]).requests_per_second for n in sizes]
             yield row(name, *[f"{r:.0f}" for r in rates], f"{rates[1] / rates[0]:.2f}")
         # Query latencies, one request at a time, response cache off.
         yield from [
