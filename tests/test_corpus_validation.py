@@ -15,6 +15,7 @@ from article_data_api.corpus.loader import (
     UnreadableFile,
     load_article,
     read_article_file,
+    scan_corpus,
 )
 from article_data_api.store.build import validate_corpus
 from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID
@@ -410,6 +411,22 @@ def test_links_out_of_the_corpus_are_refused_unless_allowed(corpus_copy, tmp_pat
         " (ALLOW_OUTSIDE_LINKS=1)",
     ]
     assert validate_corpus(corpus_copy.root, allow_outside_links=True) == 4
+
+
+def test_the_scan_records_what_a_linked_file_points_to_and_what_is_missing(corpus_copy):
+    # One lstat tells a link from a file: a link's stat must still be its target's.
+    target = corpus_copy.root / "kept-elsewhere.md"  # inside the corpus: allowed
+    shutil.move(corpus_copy.folder() / "article.md", target)
+    (corpus_copy.folder() / "article.md").symlink_to(target)
+    (corpus_copy.folder(SAMPLE_ID) / "annotations.json").unlink()
+    scanned = {folder.id: folder for folder in scan_corpus(corpus_copy.root)}
+    annotations = (corpus_copy.folder() / "annotations.json").stat()
+    assert scanned[SEED_ID].stat == (
+        f"{target.stat().st_size}:{target.stat().st_mtime_ns}"
+        f" {annotations.st_size}:{annotations.st_mtime_ns}"
+    )
+    assert scanned[SAMPLE_ID].stat.endswith(" missing")
+    assert scanned[SEED_ID].folder == corpus_copy.folder()
 
 
 def test_a_link_to_dev_zero_is_refused_even_when_links_are_allowed(corpus_copy):

@@ -473,10 +473,31 @@ def _occurrences(text: str, part: str) -> list[int]:
     return starts
 
 
+@dataclass(frozen=True)
+class ArticleFolder:
+    """An article folder as the corpus scan found it. ``stat`` holds the size and
+    modification time of each of its two files ("missing" for one that is not there):
+    what an incremental build compares to tell a touched article from an unchanged one.
+    The path stays a string: making 100,000 pathlib objects took a second of a scan."""
+
+    id: str
+    path: str
+    stat: str
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.path)
+
+
 def article_folders(root: Path, allow_outside_links: bool = False) -> list[Path]:
-    """The article folders of the corpus at ``root``; raise CorpusError if there are none,
-    or if a folder or file is a symbolic link out of the corpus (unless allowed: a link
-    could otherwise publish any file the server can read)."""
+    """The article folders of the corpus at ``root``, as ``scan_corpus`` finds them."""
+    return [folder.folder for folder in scan_corpus(root, allow_outside_links)]
+
+
+def scan_corpus(root: Path, allow_outside_links: bool = False) -> list[ArticleFolder]:
+    """The article folders of the corpus at ``root``, in id order; raise CorpusError if
+    there are none, or if a folder or file is a symbolic link out of the corpus (unless
+    allowed: a link could otherwise publish any file the server can read)."""
     articles_dir = root / "articles"
     if not articles_dir.is_dir():
         raise CorpusError([Problem(str(articles_dir), "", "no such folder")])
@@ -486,31 +507,44 @@ def article_folders(root: Path, allow_outside_links: bool = False) -> list[Path]
         folders = sorted((e.name, e.path, e.is_symlink()) for e in entries if e.is_dir())
     if not folders:
         raise CorpusError([Problem(str(articles_dir), "", "the corpus has no articles")])
-    if not allow_outside_links:
-        inside = root.resolve()
-        linked = [
-            Path(path)
-            for _, folder, folder_linked in folders
-            for path, is_link in (
-                (folder, folder_linked),
-                (f"{folder}{os.sep}{TEXT_FILE}", None),
-                (f"{folder}{os.sep}{ANNOTATIONS_FILE}", None),
-            )
-            if (os.path.islink(path) if is_link is None else is_link)
+    linked: list[str] = []  # only looked for when links out of the corpus are refused
+    found = []
+    for name, folder, folder_linked in folders:
+        if folder_linked and not allow_outside_links:
+            linked.append(folder)
+        stats = [
+            _file_stat(f"{folder}{os.sep}{file}", None if allow_outside_links else linked)
+            for file in (TEXT_FILE, ANNOTATIONS_FILE)
         ]
-        outside = [
-            Problem(
-                _shown(root, path),
-                "",
-                f"a symbolic link to {path.resolve()}, outside the corpus: refused unless"
-                " links out of the corpus are allowed (ALLOW_OUTSIDE_LINKS=1)",
-            )
-            for path in linked
-            if not path.resolve().is_relative_to(inside)
-        ]
-        if outside:
-            raise CorpusError(outside)
-    return [Path(path) for _, path, _ in folders]
+        found.append(ArticleFolder(name, folder, " ".join(stats)))
+    inside = root.resolve()
+    outside = [
+        Problem(
+            _shown(root, Path(path)),
+            "",
+            f"a symbolic link to {Path(path).resolve()}, outside the corpus: refused unless"
+            " links out of the corpus are allowed (ALLOW_OUTSIDE_LINKS=1)",
+        )
+        for path in linked
+        if not Path(path).resolve().is_relative_to(inside)
+    ]
+    if outside:
+        raise CorpusError(outside)
+    return found
+
+
+def _file_stat(path: str, linked: list[str] | None) -> str:
+    """The size and modification time of the file at ``path`` (of its target, if it is
+    a link), or "missing". With ``linked``, a link is added to it: one ``lstat`` tells
+    both whether the file is a link and, when it is not, what its stat is."""
+    try:
+        info = os.stat(path) if linked is None else os.lstat(path)
+        if linked is not None and stat.S_ISLNK(info.st_mode):
+            linked.append(path)
+            info = os.stat(path)
+    except OSError:
+        return "missing"
+    return f"{info.st_size}:{info.st_mtime_ns}"
 
 
 @dataclass(frozen=True)

@@ -34,15 +34,14 @@ import article_data_api
 import article_data_api.schemas
 from article_data_api import linked_data, representations
 from article_data_api.corpus.loader import (
-    ANNOTATIONS_FILE,
-    TEXT_FILE,
     ArticleFiles,
+    ArticleFolder,
     CorpusError,
     OrganizationUse,
     Problem,
-    article_folders,
     load_article,
     organization_disagreements,
+    scan_corpus,
 )
 from article_data_api.corpus.model import Article, Organization
 from article_data_api.encoding import encode
@@ -88,15 +87,6 @@ INDEX_HEAP_BYTES = 128_000_000
 FIRST_ARTICLES = 5
 
 
-@dataclass(frozen=True)
-class Source:
-    """An article folder and what its files look like now."""
-
-    id: str
-    folder: Path
-    stat: str
-
-
 @dataclass
 class ShardTask:
     """One shard's share of a build: its records file, the articles to (re)write in it
@@ -107,7 +97,7 @@ class ShardTask:
     path: Path
     corpus: Path
     include_drafts: bool
-    changed: list[tuple[Source, str | None]] = field(default_factory=list)
+    changed: list[tuple[ArticleFolder, str | None]] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
 
 
@@ -124,25 +114,6 @@ class BuildReport:
     removed: int
     seconds: float
     published: bool = True
-
-
-def scan(corpus: Path, allow_outside_links: bool = False) -> list[Source]:
-    """Every article folder, with the size and modification time of its two files."""
-    return [
-        Source(folder.name, folder, _stat_of(folder))
-        for folder in article_folders(corpus, allow_outside_links)
-    ]
-
-
-def _stat_of(folder: Path) -> str:
-    parts = []
-    for name in (TEXT_FILE, ANNOTATIONS_FILE):
-        try:
-            stat = os.stat(f"{folder}{os.sep}{name}")
-            parts.append(f"{stat.st_size}:{stat.st_mtime_ns}")
-        except OSError:
-            parts.append("missing")
-    return " ".join(parts)
 
 
 def code_fingerprint() -> str:
@@ -290,7 +261,7 @@ def _index_of(article: Article, digest: str, stat: str) -> ArticleIndex:
     )
 
 
-def uses_of(source: Source, corpus: Path) -> list[OrganizationUse] | list[Problem]:
+def uses_of(source: ArticleFolder, corpus: Path) -> list[OrganizationUse] | list[Problem]:
     """Validate one article as the build does, keeping only what the cross-article rule
     needs: the organizations it names."""
     try:
@@ -308,7 +279,7 @@ def validate_corpus(
 ) -> int:
     """Validate every article, with every core, exactly as a full build does; return the
     number of articles, or raise CorpusError listing every problem."""
-    sources = scan(corpus, allow_outside_links)
+    sources = scan_corpus(corpus, allow_outside_links)
     uses: list[OrganizationUse] = []
     problems: list[Problem] = []
     count = workers or len(os.sched_getaffinity(0))
@@ -350,7 +321,7 @@ class Builder:
         corpus is invalid, BuildLocked when another build is running."""
         started = time.monotonic()
         with self.snapshots.build_lock():
-            sources = scan(self.corpus, self.allow_outside_links)
+            sources = scan_corpus(self.corpus, self.allow_outside_links)
             previous = self._previous()
             folder = self.snapshots.new_build_folder()
             try:
@@ -385,7 +356,7 @@ class Builder:
         return folder
 
     def _build_into(
-        self, folder: Path, sources: list[Source], previous: Path | None, started: float
+        self, folder: Path, sources: list[ArticleFolder], previous: Path | None, started: float
     ) -> BuildReport:
         (folder / "records").mkdir()
         index = self._index(folder, previous)
