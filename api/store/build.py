@@ -142,10 +142,11 @@ def write_shard(task: ShardTask) -> ShardResult:
         db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in task.replaced])
     results: ShardResult = []
     for source, known_digest in task.changed:
-        files = ArticleFiles.read(source.folder)
+        folder = source.folder
+        files = ArticleFiles.read(folder)
         digest = known_digest or files.content_hash()
         try:
-            article = load_article(source.folder, task.corpus, files)
+            article = load_article(folder, task.corpus, files)
         except CorpusError as error:
             results.append((source.id, error.problems))
             continue
