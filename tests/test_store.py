@@ -4,7 +4,9 @@ broken with a clear message, and never publish a failed build."""
 import json
 import os
 import re
+import resource
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -106,6 +108,51 @@ def test_a_build_that_fails_validation_stops_before_sorting_what_it_staged(
     with pytest.raises(CorpusError, match=r"events\[5\]\.evidence\.quote: not found"):
         build(corpus_copy, snapshots)
     assert snapshots.current_version() is None
+
+
+def _file_size_limit(limit: int):
+    """For a child process: writes past ``limit`` bytes fail, as on a full disk."""
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write, not the process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limited
+
+
+@pytest.mark.parametrize("limit", [20_000, 100_000], ids=["the index", "a worker's shard"])
+def test_a_build_that_cannot_write_says_so_and_publishes_nothing(corpus_copy, tmp_path, limit):
+    out = tmp_path / "out"
+    built = subprocess.run(
+        [CONSOLE_SCRIPT, "build", corpus_copy.root, "--out", out],
+        capture_output=True,
+        text=True,
+        preexec_fn=_file_size_limit(limit),
+    )
+    assert built.returncode == 1
+    assert "Traceback" not in built.stderr
+    assert f"{out}: the build could not write its snapshot" in built.stderr
+    assert "Is the disk full?" in built.stderr
+    assert SnapshotDir(out).current_version() is None
+
+
+def test_a_server_whose_first_build_cannot_write_says_so(corpus_copy, tmp_path):
+    served = subprocess.run(
+        [CONSOLE_SCRIPT, "serve", "--host", "127.0.0.1", "--port", "1"],
+        env={
+            **os.environ,
+            "ARTICLE_DATA_DIR": str(corpus_copy.root),
+            "SNAPSHOT_DIR": str(tmp_path / "out"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_file_size_limit(20_000),
+    )
+    assert served.returncode == 1
+    assert "Traceback" not in served.stderr
+    assert "cannot start:" in served.stderr
+    assert "the build could not write its snapshot" in served.stderr
 
 
 def test_the_build_command_lists_the_same_problems_as_check(corpus_copy, tmp_path):

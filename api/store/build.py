@@ -57,6 +57,7 @@ from article_data_api.store.keys import (
 from article_data_api.store.layout import (
     FORMAT,
     SEARCH,
+    BuildFailed,
     Manifest,
     SnapshotDir,
     SnapshotError,
@@ -319,7 +320,8 @@ class Builder:
 
     def build(self) -> BuildReport:
         """Build and publish a snapshot; raise CorpusError (publishing nothing) when the
-        corpus is invalid, BuildLocked when another build is running."""
+        corpus is invalid, BuildLocked when another build is running, BuildFailed when
+        the snapshot cannot be written."""
         started = time.monotonic()
         with self.snapshots.build_lock():
             sources = scan_corpus(self.corpus, self.allow_outside_links)
@@ -327,6 +329,12 @@ class Builder:
             folder = self.snapshots.new_build_folder()
             try:
                 report = self._build_into(folder, sources, previous, started)
+            except (sqlite3.Error, OSError) as error:  # a worker's error arrives as it was
+                raise BuildFailed(
+                    f"{self.snapshots.root}: the build could not write its snapshot"
+                    f" ({error}), so it published nothing. Is the disk full? SQLite also"
+                    " sorts in its temporary folder (SQLITE_TMPDIR or TMPDIR)."
+                ) from error
             finally:
                 shutil.rmtree(folder, ignore_errors=True)  # gone once published, or failed
         log.info(

@@ -44,6 +44,11 @@ class BuildLocked(SnapshotError):
     """Another build holds the folder's lock."""
 
 
+class BuildFailed(SnapshotError):
+    """A build that could not write its snapshot (most often, a full disk); it published
+    nothing."""
+
+
 @dataclass(frozen=True)
 class Manifest:
     format: int
