@@ -155,6 +155,23 @@ def test_a_server_whose_first_build_cannot_write_says_so(corpus_copy, tmp_path):
     assert "the build could not write its snapshot" in served.stderr
 
 
+def test_a_server_whose_snapshot_folder_cannot_be_made_says_so(corpus_copy):
+    # No folder can be made in /proc, whoever runs the test (root ignores permissions).
+    unmakeable = "/proc/article-data-api-test/snapshots"
+    served = subprocess.run(
+        [CONSOLE_SCRIPT, "serve", "--host", "127.0.0.1", "--port", "1"],
+        env={**os.environ, "ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": unmakeable},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert served.returncode == 1
+    assert served.stderr == (
+        f"article-data-api: cannot start: {unmakeable}: no snapshot can be built there"
+        " (No such file or directory)\n"
+    )
+
+
 def test_the_build_command_lists_the_same_problems_as_check(corpus_copy, tmp_path):
     corpus_copy.edit_annotations(lambda d: d["events"][2]["evidence"].update(quote="nowhere"))
     corpus_copy.edit_annotations(

@@ -129,9 +129,16 @@ class SnapshotDir:
 
     @contextlib.contextmanager
     def build_lock(self) -> Iterator[None]:
-        """Hold the folder's build lock, or raise BuildLocked at once."""
-        self.versions.mkdir(parents=True, exist_ok=True)
-        with open(self.root / LOCK, "a+") as lock:
+        """Hold the folder's build lock, or raise BuildLocked at once (BuildFailed if the
+        folder cannot be made or written)."""
+        try:
+            self.versions.mkdir(parents=True, exist_ok=True)
+            opened = open(self.root / LOCK, "a+")  # noqa: SIM115 (closed by the with below)
+        except OSError as error:
+            raise BuildFailed(
+                f"{self.root}: no snapshot can be built there ({error.strerror or error})"
+            ) from error
+        with opened as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as error:
