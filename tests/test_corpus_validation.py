@@ -2,6 +2,7 @@
 fault, and the data rules that keep claims honest: names occur, labels and linked
 organizations are in the quote, references are curated where they occur."""
 
+import errno
 import os
 import shutil
 import subprocess
@@ -427,6 +428,23 @@ def test_the_scan_records_what_a_linked_file_points_to_and_what_is_missing(corpu
     )
     assert scanned[SAMPLE_ID].stat.endswith(" missing")
     assert scanned[SEED_ID].folder == corpus_copy.folder()
+
+
+def test_an_articles_folder_that_cannot_be_listed_is_a_problem(corpus_copy, monkeypatch):
+    # Root may list any folder, so the refusal another user gets is made here.
+    listing = os.scandir
+
+    def refused(path):
+        if str(path) == str(corpus_copy.root / "articles"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", refused)
+    with pytest.raises(CorpusError) as caught:
+        validate_corpus(corpus_copy.root)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{corpus_copy.root}/articles: Permission denied"
+    ]
 
 
 def test_a_link_to_dev_zero_is_refused_even_when_links_are_allowed(corpus_copy):

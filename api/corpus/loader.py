@@ -503,8 +503,12 @@ def scan_corpus(root: Path, allow_outside_links: bool = False) -> list[ArticleFo
         raise CorpusError([Problem(str(articles_dir), "", "no such folder")])
     # os.scandir and plain strings: at 100,000 articles, making and sorting pathlib
     # objects cost most of an incremental build.
-    with os.scandir(articles_dir) as entries:
-        folders = sorted((e.name, e.path, e.is_symlink()) for e in entries if e.is_dir())
+    try:
+        with os.scandir(articles_dir) as entries:
+            folders = sorted((e.name, e.path, e.is_symlink()) for e in entries if e.is_dir())
+    except OSError as error:  # the folder, or an entry whose kind takes a stat to tell
+        where = str(error.filename or articles_dir)
+        raise CorpusError([Problem(where, "", error.strerror or str(error))]) from error
     if not folders:
         raise CorpusError([Problem(str(articles_dir), "", "the corpus has no articles")])
     linked: list[str] = []  # only looked for when links out of the corpus are refused
