@@ -21,7 +21,14 @@ from article_data_api import create_app
 from article_data_api.corpus.loader import CorpusError
 from article_data_api.store import SnapshotStore
 from article_data_api.store.build import Builder
-from article_data_api.store.layout import FORMAT, BuildLocked, SnapshotDir, SnapshotError
+from article_data_api.store.layout import (
+    BUILDING_PREFIX,
+    FORMAT,
+    BuildFailed,
+    BuildLocked,
+    SnapshotDir,
+    SnapshotError,
+)
 from article_data_api.store.snapshot import Snapshot
 from bench.make_corpus import write_corpus
 from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID, SEED_URL, LiveServer
@@ -134,6 +141,16 @@ def test_a_build_that_cannot_write_says_so_and_publishes_nothing(corpus_copy, tm
     assert f"{out}: the build could not write its snapshot" in built.stderr
     assert "Is the disk full?" in built.stderr
     assert SnapshotDir(out).current_version() is None
+
+
+def test_a_build_whose_folder_cannot_be_made_raises_build_failed(corpus_copy, snapshots):
+    # A file where this process's build folder goes: making the folder fails, as it would
+    # on a full disk, after the lock was taken.
+    snapshots.versions.mkdir(parents=True)
+    (snapshots.versions / f"{BUILDING_PREFIX}{os.getpid()}").write_text("in the way")
+    with pytest.raises(BuildFailed, match="no snapshot can be built there"):
+        build(corpus_copy, snapshots)
+    assert snapshots.current_version() is None
 
 
 def test_a_server_whose_first_build_cannot_write_says_so(corpus_copy, tmp_path):

@@ -131,13 +131,9 @@ class SnapshotDir:
     def build_lock(self) -> Iterator[None]:
         """Hold the folder's build lock, or raise BuildLocked at once (BuildFailed if the
         folder cannot be made or written)."""
-        try:
+        with self._building():
             self.versions.mkdir(parents=True, exist_ok=True)
             opened = open(self.root / LOCK, "a+")  # noqa: SIM115 (closed by the with below)
-        except OSError as error:
-            raise BuildFailed(
-                f"{self.root}: no snapshot can be built there ({error.strerror or error})"
-            ) from error
         with opened as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -155,8 +151,20 @@ class SnapshotDir:
         for stale in self.versions.glob(BUILDING_PREFIX + "*"):
             shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
         folder = self.versions / f"{BUILDING_PREFIX}{os.getpid()}"
-        folder.mkdir()
+        with self._building():
+            folder.mkdir()
         return folder
+
+    @contextlib.contextmanager
+    def _building(self) -> Iterator[None]:
+        """Make the folders a build needs; an OSError (no such parent, a full disk, a file
+        in the way) is a BuildFailed naming this folder."""
+        try:
+            yield
+        except OSError as error:
+            raise BuildFailed(
+                f"{self.root}: no snapshot can be built there ({error.strerror or error})"
+            ) from error
 
     def publish(self, built: Path, version: str, keep: int) -> Path:
         """Move a finished build into place, point CURRENT at it, prune old versions.
