@@ -468,3 +468,11 @@ def test_passages_are_the_sentences_that_hold_a_mark():
     ]
     # A mark in the space between sentences belongs to neither.
     assert passages(text, [Mark(text.index("  "), text.index("  ") + 1, frozenset({0}))]) == []
+    # A closing quote or bracket stays outside the sentence it closes; the last sentence
+    # needs no stop.
+    text = 'He said "Mistral wins." (Really…) NVIDIA then Mistral'
+    marks = [Mark(start, start + 7, frozenset({0})) for start in (9, text.rindex("Mistral"))]
+    assert [text[s:e] for s, e in passages(text, marks)] == [
+        'He said "Mistral wins.',
+        "NVIDIA then Mistral",
+    ]
