@@ -192,6 +192,7 @@ class QueryMarks:
             entry = (frozenset((number,)), phrase.tokens[1:])
             self.following.setdefault(phrase.tokens[0], []).append(entry)
         self.candidates = _beginning_with(self.following)
+        self.phrase_count = len(parsed.wanted)
         # Per wanted phrase, what any word that stems to its first word begins with.
         self.beginnings = [_beginning(phrase.tokens[0]) for phrase in parsed.wanted]
 

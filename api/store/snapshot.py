@@ -706,30 +706,51 @@ class Snapshot:
                 for i, text in enumerate(section["paragraphs"]):
                     yield "paragraph", section["id"], i, text
 
-        # Best: the passages (sentences) that hold the most of the query's words, earliest
-        # first. No sentence holds more of them than a cheap bound for its paragraph, so
-        # paragraphs are read richest first, and only until three passages rank above
-        # every paragraph left: with a common word, nearly every paragraph of every hit
-        # holds a mark, and marking them all cost tens of milliseconds a search.
-        bounded = [
-            (-marks_in.most_words(text), order, kind, section_id, paragraph, text)
-            for order, (kind, section_id, paragraph, text) in enumerate(places())
-        ]
         found: list[tuple] = []
-        for minus_most, order, kind, section_id, paragraph, text in sorted(
-            (place for place in bounded if place[0]), key=lambda place: place[:2]
-        ):
-            best = sorted(found)[:HIGHLIGHTS_PER_HIT]
-            if len(best) == HIGHLIGHTS_PER_HIT and best[-1][:2] < (minus_most, order):
-                break  # no passage of this paragraph, or of those left, ranks higher
+
+        def mark(
+            order: int, kind: str, section_id: str | None, paragraph: int | None, text: str
+        ) -> int:
+            """Add the passages of one place to ``found``; return how many of them hold
+            every wanted word and phrase."""
             marks = marks_in(text)
+            complete = 0
             for start, end in search.passages(text, marks):
                 inside = [m for m in marks if start <= m.start and m.end <= end]
                 if inside:
                     words = search.words_marked(inside)
+                    complete += words == marks_in.phrase_count
                     found.append(
                         (-words, order, start, kind, section_id, paragraph, end, text, inside)
                     )
+            return complete
+
+        # Best: the passages (sentences) that hold the most of the query's words, earliest
+        # first. No sentence holds more of them than a cheap bound for its paragraph.
+        # Places that may hold every word are marked at once, in the article's order:
+        # three passages that do hold every word are then the best, found without reading
+        # the rest of the article (with a common word, its first paragraph or two).
+        bounded = []
+        complete = 0
+        for order, (kind, section_id, paragraph, text) in enumerate(places()):
+            most = marks_in.most_words(text)
+            if most and most == marks_in.phrase_count:
+                complete += mark(order, kind, section_id, paragraph, text)
+                if complete >= HIGHLIGHTS_PER_HIT:
+                    break
+            elif most:
+                bounded.append((-most, order, kind, section_id, paragraph, text))
+        # Otherwise the other places, richest first, only until three passages rank above
+        # every place left: with a common word, nearly every paragraph of every hit holds
+        # a mark, and marking them all cost tens of milliseconds a search.
+        if complete < HIGHLIGHTS_PER_HIT:
+            for minus_most, order, kind, section_id, paragraph, text in sorted(
+                bounded, key=lambda place: place[:2]
+            ):
+                best = sorted(found)[:HIGHLIGHTS_PER_HIT]
+                if len(best) == HIGHLIGHTS_PER_HIT and best[-1][:2] < (minus_most, order):
+                    break  # no passage of this paragraph, or of those left, ranks higher
+                mark(order, kind, section_id, paragraph, text)
         best = sorted(found)[:HIGHLIGHTS_PER_HIT]
         return [
             {
