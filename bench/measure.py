@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -15,16 +13,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
+from processes import free_port, stop, wait_until_answering
 
 BIN = Path(sys.executable).parent
 WORKERS = "2"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:
@@ -39,7 +31,6 @@ class Server:
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.ready_path = ready_path
         started = time.monotonic()
         self.process = subprocess.Popen(
             [part.format(port=self.port) for part in command],
@@ -48,23 +39,12 @@ class Server:
             stderr=subprocess.DEVNULL,
         )
         try:
-            self.startup_seconds = self._wait(started)
+            # Polled often: the time to the first 200 is the start-up figure.
+            wait_until_answering(self.url + ready_path, [self.process], 600, interval=0.02)
         except BaseException:
             self.stop()
             raise
-
-    def _wait(self, started: float) -> float:
-        """Seconds from the spawn to the first 200 on ``ready_path``."""
-        while time.monotonic() < started + 600:
-            if self.process.poll() is not None:
-                raise RuntimeError("server exited during start-up")
-            try:
-                if requests.get(self.url + self.ready_path, timeout=5).status_code == 200:
-                    return time.monotonic() - started
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.02)
-        raise RuntimeError("server did not start")
+        self.startup_seconds = time.monotonic() - started
 
     def worker_pids(self) -> list[int]:
         """The worker processes, once all of them have started."""
@@ -81,9 +61,7 @@ class Server:
         return [int(pid) for pid in children]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
+        stop(self.process)
 
 
 def api_server(env: dict[str, str] | None = None, ready_path: str = "/") -> Server:

@@ -32,8 +32,6 @@ import contextlib
 import os
 import re
 import shutil
-import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -46,6 +44,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+
+# Its neighbours, whether run as a script or imported by the tests (as bench.servers).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from processes import free_port, stop, wait_until_answering
 
 KINDS = ("slow headers", "unfinished request line", "idle keep-alive", "TLS hello")
 NORMAL_PATHS = (
@@ -177,12 +179,6 @@ def hold_and_measure(
     return Outcome(connections, opened[0], len(latencies), failed, at(0.5), at(0.99), at(1.0))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 NGINX_CONF = """\
 daemon off;
 worker_processes 1;
@@ -260,31 +256,11 @@ def candidate(name: str, workers: int) -> Iterator[str]:
                     )
                 )
             url = f"http://127.0.0.1:{port}"
-            _wait_until_healthy(url, processes)
+            wait_until_answering(url + "/healthz", processes, 120)
             yield url
         finally:
             for process in processes:
-                if process.poll() is None:
-                    os.kill(process.pid, signal.SIGTERM)
-                    try:
-                        process.wait(timeout=30)
-                    except subprocess.TimeoutExpired:
-                        os.kill(process.pid, signal.SIGKILL)
-                        process.wait()
-
-
-def _wait_until_healthy(url: str, processes: list[subprocess.Popen]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if any(p.poll() is not None for p in processes):
-            raise RuntimeError("the server exited during start-up")
-        try:
-            if requests.get(url + "/healthz", timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("the server did not start")
+                stop(process)
 
 
 CANDIDATES = (

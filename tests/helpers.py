@@ -5,19 +5,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import requests
 
 from article_data_api.config import bundled_corpus
+from bench.processes import ServerExited, free_port, stop, wait_until_answering
 
 PROJECT = Path(__file__).resolve().parents[1]
 # Facts a test measured for the run's summary (the image's size, say), not asserted on.
@@ -75,12 +72,6 @@ class CorpusCopy:
         return f"{self.root.name}/articles/{article_id}/{name}"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class LiveServer:
     """``article-data-api serve`` on a free 127.0.0.1 port, stopped by its PID.
 
@@ -128,28 +119,16 @@ class LiveServer:
         return pids
 
     def wait_until_healthy(self, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.printed()}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not become healthy")
+        try:
+            wait_until_answering(f"{self.url}/healthz", [self.process], timeout)
+        except ServerExited as error:
+            raise ServerExited(f"server exited: {self.printed()}") from error
 
     def stop(self) -> str:
         """Stop the server by its PID; return what it printed. Safe to call twice."""
         if self.output.closed:
             return self.final_output
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop(self.process)
         self.final_output = self.printed()
         self.output.close()
         return self.final_output

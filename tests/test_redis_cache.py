@@ -1,8 +1,6 @@
 """The response cache on a real redis-server, shared by gunicorn workers, through an outage."""
 
-import os
 import shutil
-import signal
 import subprocess
 import threading
 import time
@@ -14,6 +12,7 @@ import requests
 from article_data_api.store import RELOAD_CHECK_SECONDS
 from article_data_api.store.build import Builder
 from article_data_api.store.layout import SnapshotDir
+from bench.processes import stop
 from tests.helpers import SAMPLE_ID, SEED_URL, LiveServer, free_port
 
 pytestmark = [
@@ -63,9 +62,7 @@ class RedisServer:
                 time.sleep(0.05)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=10)
+        stop(self.process, grace=10)
 
 
 @pytest.fixture()
