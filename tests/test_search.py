@@ -13,7 +13,7 @@ from article_data_api import create_app
 from article_data_api.store import RELOAD_CHECK_SECONDS
 from article_data_api.store.build import Builder
 from article_data_api.store.layout import SnapshotDir
-from article_data_api.store.search import Mark, passages
+from article_data_api.store.search import Mark, QueryMarks, analyzer, parse_query, passages
 from tests.helpers import SEED_ID, write_article
 
 ORGS = {
@@ -476,3 +476,11 @@ def test_passages_are_the_sentences_that_hold_a_mark():
         'He said "Mistral wins.',
         "NVIDIA then Mistral",
     ]
+
+
+@pytest.mark.parametrize("before", ["", "İstanbul: "])  # "İ" lowercases to two characters
+def test_marks_are_whole_words_in_any_case_at_the_texts_own_offsets(before):
+    stemmer = analyzer()
+    marks_in = QueryMarks(parse_query("mistral", stemmer), stemmer)
+    text = before + "MISTRAL, Mistral's xmistral ai_mistral mistralx"
+    assert [text[m.start : m.end] for m in marks_in(text)] == ["MISTRAL", "Mistral", "mistral"]
