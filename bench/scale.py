@@ -149,16 +149,22 @@ def p(values: list[float], quantile: float) -> float:
     return ordered[min(len(ordered) - 1, int(quantile * len(ordered)))]
 
 
-def query_sets(corpus: Corpus, url: str, samples: int) -> dict[str, list[str]]:
-    """The requests of each kind of query, drawn from the corpus."""
-    rng = random.Random(7)
-    writer = Writer(1, corpus.articles)  # the generator's vocabulary and its Zipf weights
-    words = [
+def relevance_queries(articles: int, samples: int, rng: random.Random) -> list[str]:
+    """Queries of 1 to 3 words, drawn by their frequency in the synthetic corpus of
+    ``articles`` articles (the generator's vocabulary and its Zipf weights)."""
+    writer = Writer(1, articles)
+    return [
         "+".join(
             rng.choices(writer.vocabulary, cum_weights=writer.word_weights, k=rng.randint(1, 3))
         )
         for _ in range(samples)
     ]
+
+
+def query_sets(corpus: Corpus, url: str, samples: int) -> dict[str, list[str]]:
+    """The requests of each kind of query, drawn from the corpus."""
+    rng = random.Random(7)
+    words = relevance_queries(corpus.articles, samples, rng)
     folders = sorted((corpus.root / "articles").iterdir())
     phrases = []
     for _ in range(samples):
