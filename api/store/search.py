@@ -172,7 +172,6 @@ class Mark(NamedTuple):  # a tuple: a search makes thousands
 
 # A word as Tantivy's simple tokenizer cuts one: a run of letters and digits.
 _NEXT_WORD = re.compile(r"[\W_]*([^\W_]+)")
-_LETTER_OR_DIGIT_AT = re.compile(r"[^\W_]")
 
 
 class QueryMarks:
@@ -239,8 +238,9 @@ class QueryMarks:
             searched, matches = text, self.candidates_any_case.finditer(text)
         for match in matches:
             start = match.start()
-            # Not a word's beginning. Nor can one start within the letters it took.
-            if not (start and _LETTER_OR_DIGIT_AT.match(searched, start - 1)):
+            # A match that starts inside a word is dropped. No word can start within the
+            # letters it took, so the search going on after them misses none.
+            if not (start and _LETTER_OR_DIGIT.match(searched, start - 1)):
                 yield start, match.end()
 
 
