@@ -193,9 +193,13 @@ class QueryMarks:
             self.following.setdefault(phrase.tokens[0], []).append(entry)
         self.candidates = _beginning_with(self.following)
         self.candidates_any_case = re.compile(self.candidates.pattern, re.IGNORECASE)
-        self.phrase_count = len(parsed.wanted)
         # Per wanted phrase, what any word that stems to its first word begins with.
         self.beginnings = [_beginning(phrase.tokens[0]) for phrase in parsed.wanted]
+
+    @property
+    def phrase_count(self) -> int:
+        """How many words and phrases the query wants."""
+        return len(self.beginnings)
 
     def most_words(self, text: str) -> int:
         """At least as many of the wanted words and phrases as ``text`` holds: a bound
