@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from processes import free_port, stop, wait_until_answering
+from processes import child_pids, free_port, stop, wait_until_answering
 
 BIN = Path(sys.executable).parent
 WORKERS = "2"
@@ -48,17 +48,13 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         """The worker processes, once all of them have started."""
-        children: list[str] = []
+        children: list[int] = []
         for _ in range(100):
-            children = subprocess.run(
-                ["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
-                capture_output=True,
-                text=True,
-            ).stdout.split()
+            children = child_pids(self.process.pid)
             if len(children) >= int(WORKERS):
                 break
             time.sleep(0.1)
-        return [int(pid) for pid in children]
+        return children
 
     def stop(self) -> None:
         stop(self.process)

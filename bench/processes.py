@@ -9,6 +9,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import requests
 
@@ -52,3 +53,17 @@ def stop(process: subprocess.Popen, grace: float = 30) -> None:
     except subprocess.TimeoutExpired:
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (a server's workers), read from /proc."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except (OSError, ValueError):
+            continue  # not a process, or one that has just ended
+        # The parent's pid is the second field after the command, which is in parentheses.
+        if entry.name.isdigit() and int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            children.append(int(entry.name))
+    return children

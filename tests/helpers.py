@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from article_data_api.config import bundled_corpus
-from bench.processes import ServerExited, free_port, stop, wait_until_answering
+from bench.processes import ServerExited, child_pids, free_port, stop, wait_until_answering
 
 PROJECT = Path(__file__).resolve().parents[1]
 # Facts a test measured for the run's summary (the image's size, say), not asserted on.
@@ -106,17 +106,8 @@ class LiveServer:
         return self.output.read()
 
     def worker_pids(self) -> list[int]:
-        """The worker processes: the server's children, read from /proc."""
-        pids = []
-        for entry in Path("/proc").iterdir():
-            try:
-                stat = (entry / "stat").read_text()
-            except (OSError, ValueError):
-                continue
-            # The parent's pid is the second field after the command, which is in parentheses.
-            if entry.name.isdigit() and int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
-                pids.append(int(entry.name))
-        return pids
+        """The worker processes: the server's children."""
+        return child_pids(self.process.pid)
 
     def wait_until_healthy(self, timeout: float = 20) -> None:
         try:
