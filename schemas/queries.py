@@ -22,8 +22,10 @@ SEARCH_SYNTAX = (
     'Words are matched stemmed (`launched` finds "launch"), in the title, the headings and'
     ' the paragraphs; every word must match. `"an exact phrase"` must match as written,'
     " a hyphenated word is a phrase (`open-weight`), `-word` excludes, and `a OR b` matches"
-    " either. At most 256 characters and 32 words; a q with no letter or digit is a 400."
+    " either (an OR with no word before it is the word). At most 256 characters and 32"
+    " words; a q with no letter or digit is a 400."
 )
+INVERTED_RANGE = " A range that ends before it starts is a 400 naming its end."
 
 
 def described(description: str, field: fields.Field, **metadata: Any) -> fields.Field:
@@ -94,7 +96,8 @@ class ArticleQuerySchema(PageQuerySchema):
     )
     published_before = described(
         "Only articles published on or before this date (a month or year means its last"
-        " day). An article dated only to a month matches when that month meets the range.",
+        " day). An article dated only to a month matches when that month meets the range."
+        + INVERTED_RANGE,
         PartialDate(),
         example="2026-03-31",
     )
@@ -145,7 +148,8 @@ class CorpusEventQuerySchema(EventQuerySchema):
         example="2026-03-10",
     )
     date_to = described(
-        "Only events that may fall on or before this date (a month or year means its last day)",
+        "Only events that may fall on or before this date (a month or year means its last"
+        " day)." + INVERTED_RANGE,
         PartialDate(),
         example="2026-12-31",
     )

@@ -7,7 +7,7 @@ problem that names the parameter:
 - a paging cursor is an opaque token that only the API mints;
 - q must hold a letter or digit, in any script (Python's ``[^\\W_]``);
 - a date must exist in the calendar (the pattern already rules out month 13 and day 32,
-  not February 30);
+  not February 30), and a date range must not end before it starts;
 - an id in a filter must be one the corpus holds (a typo is refused with the closest ids,
   never answered with an empty list).
 
@@ -25,9 +25,9 @@ VALIDATED_BEYOND_THE_SCHEMA = {
     "cursor": "not a cursor this API made",
     "q": "q has no letter or digit",
     "published_after": "not a calendar date",
-    "published_before": "not a calendar date",
+    "published_before": ("not a calendar date", "ends before"),
     "date_from": "not a calendar date",
-    "date_to": "not a calendar date",
+    "date_to": ("not a calendar date", "ends before"),
     "organization": "no organization with id",
     "article": "no article with id",
 }

@@ -183,6 +183,7 @@ def test_a_title_hit_outranks_a_body_hit(client):
         ("hangar -dock", ["zeppelin-in-the-title"]),
         ("ferry OR tides", ["launch-of-a-port", "open-and-weight"]),
         ("zeppelin nowhere", []),
+        ("OR", []),  # alone, it is the word "or", which no article holds
         ("x" * 41, []),  # longer than any indexed word: found nowhere
     ],
 )
@@ -276,6 +277,33 @@ def test_date_filters_compare_at_each_dates_precision(client):
     assert "undated-notes" not in found("published_before=2030")
     assert ids(get(client, "/v1/articles?limit=100"))[-1] == "undated-notes"
     assert ids(get(client, "/v1/articles?sort=oldest&limit=100"))[-1] == "undated-notes"
+
+
+@pytest.mark.parametrize(
+    ("url", "end", "start"),
+    [
+        ("/v1/articles?published_after=2027&published_before=2026", "published_before", "2027"),
+        (
+            "/v1/articles?published_after=2026-03-16&published_before=2026-03-15",
+            "published_before",
+            "2026-03-16",
+        ),
+        ("/v1/events?date_from=2026-04&date_to=2026-03-31", "date_to", "2026-04"),
+    ],
+)
+def test_a_date_range_that_ends_before_it_starts_is_a_400(client, url, end, start):
+    # It could only ever match nothing: two dates typed the wrong way round.
+    body = get(client, url, status=400)
+    [param] = body["invalid_params"]
+    assert param["name"] == end
+    assert param["reason"].startswith("ends before")
+    assert repr(start) in param["reason"] and "swap" in param["reason"]
+
+
+def test_a_range_within_one_month_or_year_is_not_inverted(client):
+    # 2026-03-15 lies within 2026-03, and 2026-03 within 2026: each range holds days.
+    assert get(client, "/v1/articles?published_after=2026-03-15&published_before=2026-03")["total"]
+    assert get(client, "/v1/events?date_from=2026-03&date_to=2026")["total"]
 
 
 def test_the_corpus_timeline_compares_dates_by_precision_and_flags_partial_overlaps(client):

@@ -100,8 +100,8 @@ def parse_query(text: str, stemmer: tantivy.TextAnalyzer) -> ParsedQuery:
     terms = 0
     for match in _QUERY_PART.finditer(text):
         negated, quoted, word = match.groups()
-        if word == "OR":
-            join_next = bool(parsed.groups)
+        if word == "OR" and parsed.groups:  # with no word before it, OR is a word
+            join_next = True
             continue
         if word is not None:
             excluded = word.startswith("-") and len(word) > 1

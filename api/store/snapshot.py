@@ -852,11 +852,17 @@ def _any_term(schema: tantivy.Schema, field_name: str, values: Sequence[Any]) ->
 
 def _day_filter(args: Mapping[str, Any], start: str, end: str) -> tuple[int, int] | None:
     """The days a date filter covers: from the first day of ``start`` to the last day of
-    ``end``, each at its own precision; None without a date filter."""
+    ``end``, each at its own precision; None without a date filter. A range that ends
+    before it starts could only match nothing: it is two dates typed the wrong way round."""
     if args.get(start) is None and args.get(end) is None:
         return None
     first = day_range(args[start])[0] if args.get(start) else 0
     last = day_range(args[end])[1] if args.get(end) else 99_999_999
+    if first > last:
+        raise PageError(
+            end,
+            f"ends before {start}={args[start]!r} starts, so nothing can match: swap the two dates",
+        )
     return first, last
 
 
