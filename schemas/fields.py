@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from typing import Any
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 # The one slug rule: the URL converter, the schemas, the loader and the importer use it.
 SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -82,3 +83,15 @@ class PartialDate(fields.String):
 def date_precision(value: str) -> str:
     """The precision of a partial ISO date, derived from its length."""
     return DATE_PRECISIONS[value.count("-")]
+
+
+class Choice(validate.OneOf):
+    """marshmallow's OneOf, whose error also offers the closest choice: a typo in a query
+    (``sort=articels``) is answered "Did you mean 'articles'?", as unknown parameters and
+    ids are."""
+
+    def _format_error(self, value: Any) -> str:
+        message = super()._format_error(value)
+        choices = [str(choice) for choice in self.choices]
+        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
+        return f"{message} Did you mean {close[0]!r}?" if close else message

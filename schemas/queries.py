@@ -10,6 +10,7 @@ from webargs.fields import DelimitedList
 from article_data_api.schemas.fields import (
     EVENT_STATUSES,
     ORGANIZATION_KINDS,
+    Choice,
     PartialDate,
     Slug,
 )
@@ -85,7 +86,7 @@ class ArticleQuerySchema(PageQuerySchema):
     )
     sample = described(
         "true: only sample articles written for this project; false: only real ones",
-        fields.Boolean(),
+        fields.Boolean(error_messages={"invalid": "Not a valid boolean: use true or false."}),
     )
     published_after = described(
         "Only articles published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD; a"
@@ -103,13 +104,13 @@ class ArticleQuerySchema(PageQuerySchema):
     )
     sort = described(
         "relevance (the default with q), newest (the default without) or oldest",
-        fields.String(validate=validate.OneOf(["relevance", "newest", "oldest"])),
+        fields.String(validate=Choice(["relevance", "newest", "oldest"])),
     )
     facets = described(
         "Comma-separated: count the whole result (not just the page) by organization,"
         " kind (of the organizations named) or month (of publication); the top 20 of each",
         DelimitedList(
-            fields.String(validate=validate.OneOf(["organization", "kind", "month"])),
+            fields.String(validate=Choice(["organization", "kind", "month"])),
             validate=validate.Length(min=1),
         ),
         example=["organization", "month"],
@@ -118,20 +119,20 @@ class ArticleQuerySchema(PageQuerySchema):
 
 class ArticleOrganizationQuerySchema(PageQuerySchema):
     kind = repeatable(
-        fields.String(validate=validate.OneOf(ORGANIZATION_KINDS)),
+        fields.String(validate=Choice(ORGANIZATION_KINDS)),
         "Only organizations of this kind.",
         ["company"],
     )
     sort = described(
         "mentions: most mentioned first; name: alphabetical",
-        fields.String(load_default="mentions", validate=validate.OneOf(["mentions", "name"])),
+        fields.String(load_default="mentions", validate=Choice(["mentions", "name"])),
     )
 
 
 class EventQuerySchema(PageQuerySchema):
     organization = repeatable(Slug(), "Only events involving this organization id.", ["nvidia"])
     status = repeatable(
-        fields.String(validate=validate.OneOf(EVENT_STATUSES)),
+        fields.String(validate=Choice(EVENT_STATUSES)),
         "Only events of this status.",
         ["past", "announced"],
     )
@@ -159,13 +160,13 @@ class CorpusEventQuerySchema(EventQuerySchema):
     )
     sort = described(
         "oldest (chronological, the default) or newest; undated events come last either way",
-        fields.String(load_default="oldest", validate=validate.OneOf(["oldest", "newest"])),
+        fields.String(load_default="oldest", validate=Choice(["oldest", "newest"])),
     )
     facets = described(
         "Comma-separated: count the whole result by organization, status or month; the top"
         " 20 of each. Events dated only to a year have no month.",
         DelimitedList(
-            fields.String(validate=validate.OneOf(["organization", "status", "month"])),
+            fields.String(validate=Choice(["organization", "status", "month"])),
             validate=validate.Length(min=1),
         ),
         example=["status", "month"],
@@ -174,15 +175,13 @@ class CorpusEventQuerySchema(EventQuerySchema):
 
 class OrganizationQuerySchema(PageQuerySchema):
     kind = repeatable(
-        fields.String(validate=validate.OneOf(ORGANIZATION_KINDS)),
+        fields.String(validate=Choice(ORGANIZATION_KINDS)),
         "Only organizations of this kind.",
         ["company"],
     )
     sort = described(
         "id (the default), name, articles (most articles first) or mentions (most first)",
-        fields.String(
-            load_default="id", validate=validate.OneOf(["id", "name", "articles", "mentions"])
-        ),
+        fields.String(load_default="id", validate=Choice(["id", "name", "articles", "mentions"])),
     )
 
 
@@ -214,7 +213,7 @@ class OEmbedQuerySchema(Schema):
     )
     format = described(
         "json; xml is answered with 501, as oEmbed 1.0 allows",
-        fields.String(load_default="json", validate=validate.OneOf(["json", "xml"])),
+        fields.String(load_default="json", validate=Choice(["json", "xml"])),
     )
     maxwidth = described(
         f"The most pixels wide the embed may be, up to {MAX_EMBED_PIXELS}",

@@ -83,6 +83,30 @@ def test_every_bad_parameter_is_listed(client):
 
 
 @pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        (
+            "/v1/organizations?sort=articels",
+            "Must be one of: id, name, articles, mentions. Did you mean 'articles'?",
+        ),
+        (
+            f"{SEED_URL}/timeline?status=anticipate",
+            "Must be one of: past, announced, ongoing, anticipated. Did you mean 'anticipated'?",
+        ),
+        (
+            "/v1/articles?facets=organisation",
+            "Must be one of: organization, kind, month. Did you mean 'organization'?",
+        ),
+        ("/v1/articles?sample=maybe", "Not a valid boolean: use true or false."),
+    ],
+)
+def test_a_value_that_is_not_a_choice_gets_the_closest_one(client, url, reason):
+    [param] = problem(client.get(url), 400)["invalid_params"]
+    # A list's messages are gathered from its items: each value is checked alike.
+    assert param["reason"] == reason
+
+
+@pytest.mark.parametrize(
     ("url", "name"),
     [
         ("/v1/articles?limit=abc", "limit"),
