@@ -224,7 +224,9 @@ def _validating(source: _Source, field: fields.Field) -> list[str]:
                 lines += _refused_if(f"len(value) < {validator.min!r}")
             if validator.max is not None:
                 lines += _refused_if(f"len(value) > {validator.max!r}")
-        elif type(validator) is validate.OneOf and isinstance(validator.choices, tuple | list):
+        # Any OneOf (schemas.fields.Choice only words its error differently): a refused
+        # value falls back to marshmallow, which gives the message.
+        elif isinstance(validator, validate.OneOf) and isinstance(validator.choices, tuple | list):
             lines += _refused_if(f"value not in {source.name(validator.choices)}")
         else:
             lines += _refused_if(f"{source.name(validator)}(value) is False")

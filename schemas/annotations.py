@@ -15,6 +15,7 @@ from article_data_api.schemas.fields import (
     ARTICLE_STATUSES,
     EVENT_STATUSES,
     ORGANIZATION_KINDS,
+    Choice,
     PartialDate,
     Slug,
 )
@@ -107,7 +108,7 @@ class OrganizationAnnotationSchema(SuggestionFieldsSchema):
     )
     aliases = fields.List(fields.Nested(AliasAnnotationSchema), load_default=list)
     references = fields.List(fields.Nested(ReferenceAnnotationSchema), load_default=list)
-    kind = fields.String(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
+    kind = fields.String(required=True, validate=Choice(ORGANIZATION_KINDS))
     description = fields.String(required=True, validate=NonEmpty)
     country = fields.String(load_default=None, validate=NonEmpty)
     role = fields.String(required=True, validate=NonEmpty)
@@ -129,7 +130,7 @@ class EventAnnotationSchema(SuggestionFieldsSchema):
     id = Slug(required=True)
     title = fields.String(required=True, validate=NonEmpty)
     description = fields.String(required=True, validate=NonEmpty)
-    status = fields.String(required=True, validate=validate.OneOf(EVENT_STATUSES))
+    status = fields.String(required=True, validate=Choice(EVENT_STATUSES))
     date = fields.Nested(DateAnnotationSchema, required=True)
     organizations = fields.List(
         Slug(),
@@ -142,7 +143,7 @@ class EventAnnotationSchema(SuggestionFieldsSchema):
 class AnnotationsSchema(Schema):
     status = fields.String(
         load_default="published",
-        validate=validate.OneOf(ARTICLE_STATUSES),
+        validate=Choice(ARTICLE_STATUSES),
         metadata={
             "description": "draft: imported, under review, and served only by a server"
             " started with SERVE_DRAFTS=1"

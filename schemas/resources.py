@@ -11,6 +11,7 @@ from article_data_api.schemas.fields import (
     EVENT_STATUSES,
     MENTION_FORMS,
     ORGANIZATION_KINDS,
+    Choice,
     PartialDate,
     Slug,
 )
@@ -76,9 +77,7 @@ class DateSchema(Schema):
         "ISO 8601 date at the precision the evidence allows (YYYY, YYYY-MM or YYYY-MM-DD)",
         PartialDate(required=True, allow_none=True),
     )
-    precision = fields.String(
-        required=True, allow_none=True, validate=validate.OneOf(DATE_PRECISIONS)
-    )
+    precision = fields.String(required=True, allow_none=True, validate=Choice(DATE_PRECISIONS))
     label = described(
         "How the article places it in time, e.g. 'later'",
         fields.String(required=True, allow_none=True),
@@ -90,7 +89,7 @@ class DateSchema(Schema):
     confidence = described(
         "stated-in-article, single-source (one page), confirmed (two or more pages agree),"
         " or inferred (worked out from the label and the publication date)",
-        fields.String(required=True, allow_none=True, validate=validate.OneOf(DATE_CONFIDENCES)),
+        fields.String(required=True, allow_none=True, validate=Choice(DATE_CONFIDENCES)),
     )
 
 
@@ -120,7 +119,7 @@ class MarkSchema(Schema):
 class HighlightSchema(Schema):
     field = described(
         "Where the passage is: title, heading or paragraph",
-        fields.String(required=True, validate=validate.OneOf(["title", "heading", "paragraph"])),
+        fields.String(required=True, validate=Choice(["title", "heading", "paragraph"])),
     )
     section_id = described("null for the title", Slug(required=True, allow_none=True))
     paragraph = described(
@@ -164,7 +163,7 @@ class ArticleSummarySchema(Schema):
     )
     status = described(
         "published; draft only on a server started with SERVE_DRAFTS=1 to review imports",
-        fields.String(required=True, validate=validate.OneOf(ARTICLE_STATUSES)),
+        fields.String(required=True, validate=Choice(ARTICLE_STATUSES)),
     )
     counts = fields.Nested(CountsSchema, required=True)
     about = described(
@@ -225,7 +224,7 @@ class MentionSchema(TextSpanSchema):
     form = described(
         "name: the organization's name; alias: another name it goes by; reference: a"
         ' descriptive phrase ("the French startup") curated at this place',
-        fields.String(required=True, validate=validate.OneOf(MENTION_FORMS)),
+        fields.String(required=True, validate=Choice(MENTION_FORMS)),
     )
 
 
@@ -237,7 +236,7 @@ class ArticleOrganizationSchema(Schema):
         " reference)",
         fields.List(fields.String(), required=True),
     )
-    kind = fields.String(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
+    kind = fields.String(required=True, validate=Choice(ORGANIZATION_KINDS))
     description = fields.String(required=True)
     country = fields.String(required=True, allow_none=True)
     role = described("What the article says of its part in the story", fields.String(required=True))
@@ -261,7 +260,7 @@ class EventSchema(Schema):
     id = Slug(required=True)
     title = fields.String(required=True)
     description = fields.String(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(EVENT_STATUSES))
+    status = fields.String(required=True, validate=Choice(EVENT_STATUSES))
     date = fields.Nested(DateSchema, required=True)
     organizations = described("Organization ids", fields.List(Slug(), required=True))
     evidence = described(
@@ -286,7 +285,7 @@ class CorpusEventSchema(EventSchema):
     date_overlap = described(
         "With a date filter: full when the event's date lies wholly in the range, partial"
         " when its precision only lets it overlap (a month that straddles date_from)",
-        fields.String(validate=validate.OneOf(["full", "partial"])),
+        fields.String(validate=Choice(["full", "partial"])),
     )
     links = fields.Nested(CorpusEventLinksSchema, required=True, dump_only=True)
 
@@ -307,7 +306,7 @@ class OrganizationArticleSchema(Schema):
 class OrganizationSchema(Schema):
     id = Slug(required=True)
     name = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
+    kind = fields.String(required=True, validate=Choice(ORGANIZATION_KINDS))
     same_as = fields.List(fields.Url(), required=True)
     article_count = fields.Integer(required=True)
     mention_count = described("Mentions across all articles", fields.Integer(required=True))

@@ -192,6 +192,14 @@ def test_impossible_date_and_bad_enum(corpus_copy):
     ]
 
 
+def test_a_misspelled_choice_is_answered_with_the_closest_one(corpus_copy):
+    corpus_copy.edit_annotations(lambda data: data["events"][0].update(status="anounced"))
+    assert problems_of(corpus_copy) == [
+        f"{corpus_copy.shown()}: events[0].status: Must be one of: past, announced, ongoing,"
+        " anticipated. Did you mean 'announced'?",
+    ]
+
+
 def test_a_label_the_quote_does_not_say_is_refused(corpus_copy):
     # The sample once labelled an event "before the announcement", which no text says.
     corpus_copy.edit_annotations(
