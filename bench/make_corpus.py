@@ -10,6 +10,11 @@ publication date (most at day precision, some at month, some unknown), names 5 t
 organizations drawn Zipf-wise from a pool that grows with the corpus, and reports three
 to five events, dated or relative, quoted from its text. The same seed writes the same
 corpus.
+
+    python bench/make_corpus.py OUT_DIR --articles 100000 --organizations 3-6
+
+names fewer organizations, as many as the seed article names (4): a build's cost grows
+with them, so this shows how much of it they are (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 
 VOCABULARY_SIZE = 60_000
 ZIPF_EXPONENT = 1.07
+ORGANIZATIONS = (5, 30)  # named by each article, at least and at most
 PARAGRAPH_WORDS = 40
 PARAGRAPHS_PER_SECTION = 4
 SECTIONS = 5  # the lead and four headed sections
@@ -90,8 +96,11 @@ def zipf_weights(count: int) -> list[float]:
 class Writer:
     """Draws text, dates and organizations from one seeded generator."""
 
-    def __init__(self, seed: int, articles: int) -> None:
+    def __init__(
+        self, seed: int, articles: int, organizations: tuple[int, int] = ORGANIZATIONS
+    ) -> None:
         self.rng = random.Random(seed)
+        self.organization_count = organizations
         self.vocabulary = made_up_words(self.rng, VOCABULARY_SIZE)
         self.word_weights = zipf_weights(VOCABULARY_SIZE)
         names = made_up_words(random.Random(seed + 1), max(300, articles // 10))
@@ -115,7 +124,7 @@ class Writer:
         return " ".join(self.words(count)).capitalize() + "."
 
     def organizations(self) -> list[dict]:
-        wanted = self.rng.randint(5, 30)
+        wanted = self.rng.randint(*self.organization_count)
         chosen: dict[str, dict] = {}
         while len(chosen) < wanted:
             org = self.rng.choices(self.pool, cum_weights=self.pool_weights)[0]
@@ -179,8 +188,10 @@ class Writer:
         return "\n\n".join(blocks) + "\n", annotations
 
 
-def write_corpus(out: Path, count: int, seed: int = 1) -> None:
-    writer = Writer(seed, count)
+def write_corpus(
+    out: Path, count: int, seed: int = 1, organizations: tuple[int, int] = ORGANIZATIONS
+) -> None:
+    writer = Writer(seed, count, organizations)
     for number in range(count):
         folder = out / "articles" / f"synthetic-{number:07d}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -196,8 +207,26 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--organizations",
+        type=_count_range,
+        default=ORGANIZATIONS,
+        metavar="MIN-MAX",
+        help="organizations each article names (default 5-30)",
+    )
     args = parser.parse_args()
-    write_corpus(args.out, args.articles, args.seed)
+    write_corpus(args.out, args.articles, args.seed, args.organizations)
+
+
+def _count_range(text: str) -> tuple[int, int]:
+    low, _, high = text.partition("-")
+    try:
+        counts = int(low), int(high)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not MIN-MAX, like 5-30") from None
+    if not 1 <= counts[0] <= counts[1]:
+        raise argparse.ArgumentTypeError(f"{text!r}: need 1 <= MIN <= MAX")
+    return counts
 
 
 if __name__ == "__main__":
