@@ -132,8 +132,6 @@ class _Window:
             if has_prev and first_key is not None
             else None
         )
-        if self.position.cursor is None and self.position.offset > 0 and not rows:
-            prev_cursor = None  # past the end: the links still lead back through offsets
         offset = self.position.offset if self.position.cursor is None else None
         return Page(items, self.total, offset, next_cursor, prev_cursor, self.facets)
 
