@@ -134,7 +134,7 @@ def test_alias_that_never_occurs(corpus_copy):
 def test_a_case_insensitive_alias_matches_any_case(corpus_copy):
     port = "sample-northwind-tools-for-the-port"
     article = load_article(corpus_copy.folder(port), corpus_copy.root)
-    authority = article.organizations_by_id["harbour-city-port-authority"]
+    [authority] = [o for o in article.organizations if o.id == "harbour-city-port-authority"]
     assert [(m.text, m.form) for m in authority.mentions] == [
         ("Harbour City Port Authority", "name"),
         ("The Port Authority", "alias"),

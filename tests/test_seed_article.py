@@ -18,6 +18,10 @@ def seed():
     return load_article(BUNDLED_CORPUS / "articles" / SEED_ID, BUNDLED_CORPUS)
 
 
+def by_id(items):
+    return {item.id: item for item in items}
+
+
 def test_sections_are_the_lead_then_the_five_headings(seed):
     assert [s.heading for s in seed.sections] == [None, *HEADINGS]
     assert [s.id for s in seed.sections] == [
@@ -46,7 +50,7 @@ def test_every_mention_slices_out_its_own_text(seed):
     for org in seed.organizations:
         names = {"name": {org.name}, "alias": set(org.aliases)}
         for mention in org.mentions:
-            section = seed.sections_by_id[mention.section_id]
+            section = by_id(seed.sections)[mention.section_id]
             text = (
                 section.heading
                 if mention.paragraph is None
@@ -60,7 +64,7 @@ def test_every_mention_slices_out_its_own_text(seed):
 
 
 def test_mentions_have_forms_and_references_are_curated_where_they_occur(seed):
-    orgs = seed.organizations_by_id
+    orgs = by_id(seed.organizations)
     forms = {(m.text, m.form) for m in orgs["mistral-ai"].mentions}
     assert forms == {
         ("Mistral AI", "name"),
@@ -70,14 +74,14 @@ def test_mentions_have_forms_and_references_are_curated_where_they_occur(seed):
     }
     # "the company" refers to NVIDIA in one place only; elsewhere it is not a mention.
     [company] = [m for m in orgs["nvidia"].mentions if m.form == "reference"]
-    paragraph = seed.sections_by_id[company.section_id].paragraphs[company.paragraph]
+    paragraph = by_id(seed.sections)[company.section_id].paragraphs[company.paragraph]
     assert company.text == "the company"
     assert paragraph[company.start :].startswith("the company produces the GPUs")
     assert orgs["mistral-ai"].aliases == ("Mistral",)  # names only, never phrases
 
 
 def test_mentions_prefer_the_longest_name_and_respect_word_boundaries(seed):
-    orgs = seed.organizations_by_id
+    orgs = by_id(seed.organizations)
     assert {m.text for m in orgs["mistral-ai"].mentions} == {
         "Mistral AI",
         "Mistral",
@@ -96,7 +100,7 @@ def test_mentions_prefer_the_longest_name_and_respect_word_boundaries(seed):
 def test_every_event_quote_is_found_where_the_evidence_says(seed):
     for event in seed.events:
         span = event.evidence
-        paragraph = seed.sections_by_id[span.section_id].paragraphs[span.paragraph]
+        paragraph = by_id(seed.sections)[span.section_id].paragraphs[span.paragraph]
         assert paragraph[span.start : span.end] == span.text
 
 
@@ -122,10 +126,10 @@ def test_timeline_dates_are_sourced_or_relative(seed):
     # The article states no date, so every date cites where it comes from.
     for event in seed.events:
         assert bool(event.date.sources) == (event.date.value is not None)
-    launch = seed.events_by_id["nemotron-coalition-launched"].date
+    launch = by_id(seed.events)["nemotron-coalition-launched"].date
     assert launch.confidence == "confirmed" and len(launch.sources) == 2
     # The policy of openness is dated by its first dated act, never by the founding.
-    openness = seed.events_by_id["mistral-ai-keeps-a-course-of-openness"].date
+    openness = by_id(seed.events)["mistral-ai-keeps-a-course-of-openness"].date
     assert openness.sources == ("https://mistral.ai/news/announcing-mistral-7b/",)
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Self
 
@@ -163,19 +162,6 @@ class Article:
     events: tuple[Event, ...]
     about: tuple[str, ...]
     status: str = "published"
-    sections_by_id: dict[str, Section] = field(init=False, repr=False, compare=False)
-    organizations_by_id: dict[str, ArticleOrganization] = field(
-        init=False, repr=False, compare=False
-    )
-    events_by_id: dict[str, Event] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        for name, items in [
-            ("sections_by_id", self.sections),
-            ("organizations_by_id", self.organizations),
-            ("events_by_id", self.events),
-        ]:
-            object.__setattr__(self, name, {item.id: item for item in items})
 
     @cached_property  # read by the article and its summary
     def counts(self) -> Counts:
@@ -187,25 +173,6 @@ class Article:
             mentions=sum(o.mention_count for o in self.organizations),
             events=len(self.events),
         )
-
-    def find_organizations(self, filters: Mapping[str, Any]) -> list[ArticleOrganization]:
-        """Organizations of ``filters["kind"]`` (all if absent), most mentioned first, or
-        by name when ``filters["sort"]`` is ``name``."""
-        kind = filters.get("kind")
-        found = [org for org in self.organizations if kind in (None, org.kind)]
-        if filters.get("sort") == "name":
-            return sorted(found, key=lambda org: (org.name.casefold(), org.id))
-        return sorted(found, key=lambda org: (-org.mention_count, org.name.casefold(), org.id))
-
-    def find_events(self, filters: Mapping[str, Any]) -> list[Event]:
-        """Events in chronological order, involving ``filters["organization"]`` and of
-        ``filters["status"]`` where given."""
-        organization, status = filters.get("organization"), filters.get("status")
-        return [
-            event
-            for event in self.events
-            if organization in (None, *event.organizations) and status in (None, event.status)
-        ]
 
 
 @dataclass(frozen=True)
