@@ -40,6 +40,16 @@ ITEM_SAMPLE = 50
 WARM_UP_SECONDS = 1
 
 
+def cold_server(corpus: Corpus) -> Server:
+    """A server of ``corpus``'s snapshots with the response cache off, started."""
+    env = {
+        "ARTICLE_DATA_DIR": str(corpus.root),
+        "SNAPSHOT_DIR": str(corpus.snapshots),
+        "CACHE_TYPE": "NullCache",
+    }
+    return api_server(env, ready_path="/v1/articles?limit=1")
+
+
 def item_paths(corpus: Corpus, server: Server, template: str) -> list[str]:
     """ITEM_SAMPLE paths of one kind of item, spread evenly over the corpus: articles by
     folder order, organizations as the API lists them."""
@@ -242,12 +252,7 @@ def scale_tables(
     servers = {}
     started = {}
     for corpus in corpora:
-        env = {
-            "ARTICLE_DATA_DIR": str(corpus.root),
-            "SNAPSHOT_DIR": str(corpus.snapshots),
-            "CACHE_TYPE": "NullCache",
-        }
-        servers[corpus.articles] = api_server(env, ready_path="/v1/articles?limit=1")
+        servers[corpus.articles] = cold_server(corpus)
         started[corpus.articles] = servers[corpus.articles].startup_seconds
     try:
         yield from ["", row("articles", "start-up to first 200, s"), row("---", "---")]
