@@ -13,7 +13,7 @@ corpus.
 
     python bench/make_corpus.py OUT_DIR --articles 100000 --organizations 3-6
 
-names fewer organizations, as many as the seed article names (4): a build's cost grows
+names fewer organizations, about as many as the seed article names (4): a build's cost grows
 with them, so this shows how much of it they are (docs/benchmarks.md).
 """
 
@@ -100,7 +100,7 @@ class Writer:
         self, seed: int, articles: int, organizations: tuple[int, int] = ORGANIZATIONS
     ) -> None:
         self.rng = random.Random(seed)
-        self.organization_count = organizations
+        self.organization_range = organizations
         self.vocabulary = made_up_words(self.rng, VOCABULARY_SIZE)
         self.word_weights = zipf_weights(VOCABULARY_SIZE)
         names = made_up_words(random.Random(seed + 1), max(300, articles // 10))
@@ -124,7 +124,7 @@ class Writer:
         return " ".join(self.words(count)).capitalize() + "."
 
     def organizations(self) -> list[dict]:
-        wanted = self.rng.randint(*self.organization_count)
+        wanted = self.rng.randint(*self.organization_range)
         chosen: dict[str, dict] = {}
         while len(chosen) < wanted:
             org = self.rng.choices(self.pool, cum_weights=self.pool_weights)[0]
