@@ -507,8 +507,8 @@ class Snapshot:
         if args.get("article") and not self.has_article(args["article"]):
             wanted = args["article"]
             raise PageError("article", _unknown("article", wanted, self.suggest("article", wanted)))
-        filters = _event_filters(self._events.schema, args)
         dated = _day_filter(args, "date_from", "date_to")
+        filters = _event_filters(self._events.schema, args, dated)
         located = ("article_id", "position", "first_day", "last_day")
         if parsed is None and not filters and not args.get("facets"):
             key = "descending_key" if sort == "newest" else "ascending_key"
@@ -885,14 +885,16 @@ def _article_filters(schema: tantivy.Schema, args: Mapping[str, Any]) -> list[ta
     return filters
 
 
-def _event_filters(schema: tantivy.Schema, args: Mapping[str, Any]) -> list[tantivy.Query]:
+def _event_filters(
+    schema: tantivy.Schema, args: Mapping[str, Any], days: tuple[int, int] | None
+) -> list[tantivy.Query]:
+    """The filters of ``args``, with ``days`` (the date filter's, found once a request)."""
     filters = []
     for name in ("organization", "status"):
         if args.get(name):
             filters.append(_any_term(schema, name, args[name]))
     if args.get("article"):
         filters.append(tantivy.Query.term_query(schema, "article", args["article"]))
-    days = _day_filter(args, "date_from", "date_to")
     if days is not None:
         filters += _overlapping(schema, days)
     return filters
