@@ -134,11 +134,11 @@ def articles_page(args: Mapping[str, Any]) -> Response:
     for item in items:
         item["highlights"] = [{"segments": _highlighted(h)} for h in item.get("highlights") or []]
 
-    def link(cursor: str | None) -> str | None:
-        if cursor is None:
+    def link(position: Mapping[str, Any] | None) -> str | None:
+        if position is None:
             return None
         kept = {k: v for k, v in query.items() if k in ("q", "limit")}
-        return f"{request.script_root}/articles?{urlencode({**kept, 'cursor': cursor})}"
+        return f"{request.script_root}/articles?{urlencode({**kept, **position})}"
 
     return _page(
         "articles.html",

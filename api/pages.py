@@ -30,7 +30,7 @@ def load_all(fetch: Callable[[Mapping[str, Any]], Page], args: Mapping[str, Any]
     page = fetch({**args, "limit": EVERYTHING, "offset": 0})
     items += [orjson.loads(item) for item in page.items]
     while page.next:
-        page = fetch({**args, "limit": EVERYTHING, "offset": 0, "cursor": page.next})
+        page = fetch({**args, "limit": EVERYTHING, "offset": 0, **page.next})
         items += [orjson.loads(item) for item in page.items]
     return items
 

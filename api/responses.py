@@ -49,7 +49,7 @@ def not_found(what: str, item_id: str, article_id: str | None = None) -> NoRetur
 
 def page_response(page: Page, args: Mapping[str, Any]) -> Response:
     """A page at the current URL, with links that keep ``args`` (also in a ``Link``
-    header): ``next`` and ``prev`` carry cursors."""
+    header) to its neighbours."""
     schema = query_schema_of(current_app, request.endpoint)
     body, links = page_document(
         page, args, schema, request.script_root + request.path, request.script_root
@@ -76,8 +76,8 @@ def page_document(
     here = {"cursor": args["cursor"]} if args.get("cursor") else {"offset": args["offset"]}
     links = {
         "self": link(here),
-        "next": link({"cursor": page.next}) if page.next else None,
-        "prev": link({"cursor": page.prev}) if page.prev else None,
+        "next": link(page.next) if page.next else None,
+        "prev": link(page.prev) if page.prev else None,
     }
     envelope: dict[str, Any] = {
         "limit": args["limit"],

@@ -42,7 +42,10 @@ class SelfLinksSchema(Schema):
 class PageLinksSchema(Schema):
     self = link()
     next = link("The next page, or null on the last page", allow_none=True)
-    prev = link("The previous page, or null on the first page", allow_none=True)
+    prev = link(
+        "The previous page (from past the end, the last page), or null on the first page",
+        allow_none=True,
+    )
 
 
 class ArticleLinksSchema(Schema):

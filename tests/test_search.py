@@ -411,6 +411,28 @@ def test_prev_links_walk_back_to_the_first_page(client):
     assert back[::-1] == pages
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/articles?limit=4",
+        "/v1/articles?q=harbour&limit=3",
+        "/v1/organizations?sort=name&limit=2",
+        "/v1/organizations/harbour-authority/articles?limit=3",
+        "/v1/events?limit=2",
+        "/v1/articles/launch-of-a-port/sections?limit=1",
+    ],
+)
+def test_a_page_past_the_end_links_back_to_the_last_page(client, url):
+    everything = ids(get(client, f"{url.split('limit=')[0]}limit=100"))
+    limit = int(url.rsplit("limit=", 1)[1])
+    past = get(client, f"{url}&offset=500")
+    assert past["items"] == [] and past["total"] == len(everything)
+    assert past["links"]["next"] is None
+    last = get(client, past["links"]["prev"])
+    assert ids(last) == everything[-limit:]
+    assert last["links"]["next"] is None
+
+
 def test_offset_goes_10000_deep_and_then_points_to_the_cursor(client):
     assert get(client, "/v1/articles?offset=10000")["items"] == []
     body = get(client, "/v1/articles?offset=10001", status=400)

@@ -59,13 +59,14 @@ class PageError(ValueError):
 
 @dataclass
 class Page:
-    """One page of a collection: the items' JSON, the total, and cursors to its neighbours."""
+    """One page of a collection: the items' JSON, the total, and where its neighbours
+    are, as the ``cursor`` (or ``offset``) that reaches each."""
 
     items: list[bytes]
     total: int
     offset: int | None
-    next: str | None
-    prev: str | None
+    next: dict[str, Any] | None
+    prev: dict[str, Any] | None
     facets: dict[str, list[dict[str, Any]]] | None = None
 
 
@@ -110,29 +111,30 @@ class _Window:
     extra: list[Any] = field(default_factory=list)
 
     def page(self) -> Page:
-        before = self.position.cursor is not None and self.position.cursor.before
+        cursor = self.position.cursor
+        before = cursor is not None and cursor.before
         more = len(self.rows) > self.limit
         rows = self.rows[: self.limit]
         if before:
             rows.reverse()
         items = [body for _, body in rows]
-        first_key = rows[0][0] if rows else None
-        last_key = rows[-1][0] if rows else None
-        if self.position.cursor is None:
+        offset = self.position.offset if cursor is None else None
+        if cursor is None:
             has_prev, has_next = self.position.offset > 0, more
         elif before:
             has_prev, has_next = more, True
         else:
             has_prev, has_next = True, more
-        next_cursor = (
-            Cursor(self.sort, last_key).encode() if has_next and last_key is not None else None
-        )
+        if not rows:
+            # An offset past the end leads back to the last page. A cursor's page emptied
+            # by a new snapshot has no key to go back from (a cursor before its own key
+            # would skip the item it follows), so the client starts again from the top.
+            back = {"offset": max(self.total - self.limit, 0)} if cursor is None else None
+            return Page(items, self.total, offset, None, back if has_prev else None, self.facets)
+        next_cursor = {"cursor": Cursor(self.sort, rows[-1][0]).encode()} if has_next else None
         prev_cursor = (
-            Cursor(self.sort, first_key, before=True).encode()
-            if has_prev and first_key is not None
-            else None
+            {"cursor": Cursor(self.sort, rows[0][0], before=True).encode()} if has_prev else None
         )
-        offset = self.position.offset if self.position.cursor is None else None
         return Page(items, self.total, offset, next_cursor, prev_cursor, self.facets)
 
 
@@ -821,14 +823,14 @@ class _RelevanceWindow(_Window):
         items = [body for _, body in self.rows[: self.limit]]
         following = self.offset + self.limit
         next_cursor = (
-            Cursor(self.sort, offset=following, version=self.version).encode()
+            {"cursor": Cursor(self.sort, offset=following, version=self.version).encode()}
             if more and following < MAX_RELEVANCE_DEPTH
             else None
         )
+        # Past the end, the way back is the last page.
+        preceding = max(min(self.offset, self.total) - self.limit, 0)
         prev_cursor = (
-            Cursor(
-                self.sort, offset=max(self.offset - self.limit, 0), version=self.version
-            ).encode()
+            {"cursor": Cursor(self.sort, offset=preceding, version=self.version).encode()}
             if self.offset > 0
             else None
         )
