@@ -45,9 +45,11 @@ from pathlib import Path
 
 import requests
 
-# Its neighbours, whether run as a script or imported by the tests (as bench.servers).
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from processes import free_port, stop, wait_until_answering
+# Run as a script, the repository is not on the path. Its neighbour is imported as
+# bench.processes, as the tests import both: under a second name it would be loaded
+# twice, with an exception class of its own that the tests' could not catch.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.processes import free_port, stop, wait_until_answering
 
 KINDS = ("slow headers", "unfinished request line", "idle keep-alive", "TLS hello")
 NORMAL_PATHS = (

@@ -31,3 +31,12 @@ def test_smoke_benchmark_prints_every_table():
         assert any(line.startswith(f"| {kind} |") for line in lines)
     for query in ("relevance, 1-3 words", "phrase", "events, organization + dates", "first page"):
         assert any(line.startswith(f"| {query} |") for line in lines)
+
+
+def test_the_slow_client_bench_shares_the_tests_process_helpers():
+    """Loaded under a second name, bench.processes would be two modules, and a server
+    that exits would raise a ServerExited that the tests' except clauses do not match."""
+    import bench.processes
+    import bench.servers
+
+    assert bench.servers.stop is bench.processes.stop
