@@ -166,13 +166,16 @@ class AnnotationsSchema(Schema):
     @validates_schema
     def check_references(self, data: dict, **kwargs: Any) -> None:
         errors: dict = {}
+        for collection in ("organizations", "events"):
+            seen: set[str] = set()
+            for i, item in enumerate(data[collection]):
+                if item["id"] in seen:
+                    add_error(errors, (collection, i, "id"), f"duplicate id {item['id']!r}")
+                seen.add(item["id"])
+        known = {org["id"] for org in data["organizations"]}
         # Every name and alias, by its case-folded text: (organization, text, any case).
         claimed: dict[str, list[tuple[str, str, bool]]] = {}
-        known: set[str] = set()  # organization ids so far
         for i, org in enumerate(data["organizations"]):
-            if org["id"] in known:
-                add_error(errors, ("organizations", i, "id"), f"duplicate id {org['id']!r}")
-            known.add(org["id"])
             forms = [(("name",), org["name"], False)]
             forms += [
                 (("aliases", j, "text"), alias["text"], alias["case_insensitive"])
@@ -212,11 +215,7 @@ class AnnotationsSchema(Schema):
                 if item["reason"] is not None and not item["suggested"]:
                     add_error(errors, (collection, i, "reason"), "only a suggestion has a reason")
         previous_date: str | None = None
-        event_ids: set[str] = set()
         for i, event in enumerate(data["events"]):
-            if event["id"] in event_ids:
-                add_error(errors, ("events", i, "id"), f"duplicate id {event['id']!r}")
-            event_ids.add(event["id"])
             for j, org_id in enumerate(event["organizations"]):
                 if org_id not in known:
                     add_error(
