@@ -2,8 +2,8 @@
 the view then receives.
 
 Strict where a typo could pass silently: invalid percent-encoding or UTF-8, an unknown
-parameter (with the closest known one suggested) and a repeated single-valued parameter
-are all refused, each naming the parameter.
+parameter (with the closest known one suggested, or else every known one) and a repeated
+single-valued parameter are all refused, each naming the parameter.
 """
 
 from __future__ import annotations
@@ -112,6 +112,8 @@ def unknown_parameter(name: str, known: Mapping[str, Any]) -> dict[str, str]:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     if close:
         entry["reason"] += f"; did you mean {close[0]!r}?"
+    else:  # nothing like it: say what there is
+        entry["reason"] += "; this resource takes " + ", ".join(sorted(known))
     return entry
 
 

@@ -65,6 +65,17 @@ def test_unknown_query_parameter_is_named(client):
     assert body["detail"] == "Invalid parameters: organisation."
 
 
+def test_an_unknown_parameter_with_no_close_match_lists_those_known(client):
+    body = problem(client.get("/v1/organizations?q=nvidia"), 400)
+    assert body["invalid_params"] == [
+        {
+            "name": "q",
+            "location": "query",
+            "reason": "unknown parameter; this resource takes cursor, kind, limit, offset, sort",
+        }
+    ]
+
+
 def test_every_bad_parameter_is_listed(client):
     body = problem(client.get(f"{SEED_URL}/organizations?limit=101&offset=-1&sort=size"), 400)
     assert body["invalid_params"] == [
