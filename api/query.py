@@ -112,7 +112,7 @@ def unknown_parameter(name: str, known: Mapping[str, Any]) -> dict[str, str]:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     if close:
         entry["reason"] += f"; did you mean {close[0]!r}?"
-    else:  # nothing like it: say what there is
+    elif known:  # nothing like it: say what there is
         entry["reason"] += "; this resource takes " + ", ".join(sorted(known))
     return entry
 

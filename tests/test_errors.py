@@ -3,6 +3,7 @@
 import pytest
 
 from article_data_api import create_app
+from article_data_api.query import UNKNOWN_FIELD, invalid_params
 from tests.helpers import SEED_URL
 
 
@@ -72,6 +73,13 @@ def test_unknown_query_parameter_is_named(client, url, name, reason):
     body = problem(client.get(url), 400)
     assert body["invalid_params"] == [{"name": name, "location": "query", "reason": reason}]
     assert body["detail"] == f"Invalid parameters: {name}."
+
+
+def test_an_unknown_parameter_where_none_are_known_lists_nothing():
+    """flask-smorest's own parsing errors arrive without the schema's names."""
+    assert invalid_params({"zz": [UNKNOWN_FIELD]}, {}) == [
+        {"name": "zz", "location": "query", "reason": "unknown parameter"}
+    ]
 
 
 def test_every_bad_parameter_is_listed(client):
