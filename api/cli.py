@@ -6,14 +6,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from article_data_api.config import (
+    DEFAULT_KEEP,
     ConfigError,
     bundled_corpus,
     flag,
     log_level,
-    positive_workers,
+    port_number,
+    positive_count,
 )
 from article_data_api.corpus.importer import HEADING_RULE, ImportRefused, import_article
 from article_data_api.corpus.loader import CorpusError, UnreadableFile
@@ -153,12 +156,18 @@ def review(article_id: str, corpus: Path | None, publish: bool) -> int:
     return 0 if published or not publish else 1
 
 
-def workers_option(value: str) -> int:
-    """``--workers``: refused unless 1 or more, before anything starts."""
-    try:
-        return positive_workers(value, "--workers")
-    except ConfigError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+def checked_option(check: Callable[[str, str], int], option: str) -> Callable[[str], int]:
+    """The argparse type of ``option``, checked as its environment variable is: a bad
+    value is refused with the same message before anything starts (granian itself
+    answered ``--port 70000`` with a traceback)."""
+
+    def parse(value: str) -> int:
+        try:
+            return check(value, option)
+        except ConfigError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return parse
 
 
 def serve(host: str | None, port: int | None, workers: int | None) -> int:
@@ -198,10 +207,14 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser("serve", help="run the API with granian")
     serve_parser.add_argument("--host", help="address to bind (default: $HOST or 0.0.0.0)")
-    serve_parser.add_argument("--port", type=int, help="port to bind (default: $PORT or 8000)")
+    serve_parser.add_argument(
+        "--port",
+        type=checked_option(port_number, "--port"),
+        help="port to bind (default: $PORT or 8000)",
+    )
     serve_parser.add_argument(
         "--workers",
-        type=workers_option,
+        type=checked_option(positive_count, "--workers"),
         help="worker processes (default: $WORKERS, or the CPUs this process may use)",
     )
     import_parser = commands.add_parser(
@@ -280,7 +293,10 @@ def main(argv: list[str] | None = None) -> int:
         " under ~/.cache/article-data-api)",
     )
     build_parser.add_argument(
-        "--keep", type=int, default=3, help="published snapshots to keep (default: 3)"
+        "--keep",
+        type=checked_option(positive_count, "--keep"),
+        default=DEFAULT_KEEP,
+        help=f"published snapshots to keep, the current one too (default: {DEFAULT_KEEP})",
     )
     build_parser.add_argument(
         "--drafts",

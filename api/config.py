@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 DEFAULT_CACHE_MAX_AGE = 300
+# Published snapshots a build keeps, the current one among them: older ones are pruned.
+DEFAULT_KEEP = 3
 DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024
 # The documented names of the response cache's backends, and the classes behind them.
 # NullCache turns the response cache off (the benchmark measures first requests with it).
@@ -45,8 +47,12 @@ def corpus_dir(config: Mapping[str, Any]) -> Path:
 def settings_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     """Flask config from the documented environment variables; raise ConfigError."""
     settings: dict[str, Any] = {
-        "CACHE_MAX_AGE": _non_negative_int(environ, "CACHE_MAX_AGE", DEFAULT_CACHE_MAX_AGE),
-        "CACHE_MAX_BYTES": _non_negative_int(environ, "CACHE_MAX_BYTES", DEFAULT_CACHE_MAX_BYTES),
+        "CACHE_MAX_AGE": _non_negative_int(
+            environ, "CACHE_MAX_AGE", DEFAULT_CACHE_MAX_AGE, "seconds"
+        ),
+        "CACHE_MAX_BYTES": _non_negative_int(
+            environ, "CACHE_MAX_BYTES", DEFAULT_CACHE_MAX_BYTES, "bytes"
+        ),
         "LOG_LEVEL": log_level(environ),
         "ALLOW_OUTSIDE_LINKS": flag(environ, "ALLOW_OUTSIDE_LINKS"),
         "SERVE_DRAFTS": flag(environ, "SERVE_DRAFTS"),
@@ -78,11 +84,25 @@ def flag(environ: Mapping[str, str], name: str) -> bool:
     return value in ("1", "true")
 
 
-def positive_workers(value: str, source: str) -> int:
-    """A worker count given as ``source``; raise ConfigError unless it is 1 or more."""
-    if not (value.isdigit() and int(value) > 0):
+def positive_count(value: str, source: str) -> int:
+    """A count (of workers, of snapshots kept) given as ``source``; raise ConfigError
+    unless it is 1 or more."""
+    if not (_digits(value) and int(value) > 0):
         raise ConfigError(f"{source}={value!r}: must be a whole number, 1 or more")
     return int(value)
+
+
+def port_number(value: str, source: str) -> int:
+    """A TCP port given as ``source``; raise ConfigError unless it is 1 to 65535."""
+    if not (_digits(value) and 0 < int(value) < 65536):
+        raise ConfigError(f"{source}={value!r}: must be a port number, 1 to 65535")
+    return int(value)
+
+
+def _digits(value: str) -> bool:
+    """Whether ``value`` is ASCII digits only: str.isdigit also passes "²", which int()
+    refuses."""
+    return value.isascii() and value.isdigit()
 
 
 def log_level(environ: Mapping[str, str]) -> str:
@@ -108,12 +128,12 @@ def redis_url(url: str) -> str:
     return url
 
 
-def _non_negative_int(environ: Mapping[str, str], name: str, default: int) -> int:
+def _non_negative_int(environ: Mapping[str, str], name: str, default: int, unit: str) -> int:
     raw = environ.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
-        raise ConfigError(f"{name}={raw!r}: must be a whole number of seconds, 0 or more")
+    if not _digits(raw):
+        raise ConfigError(f"{name}={raw!r}: must be a whole number of {unit}, 0 or more")
     return int(raw)
 
 

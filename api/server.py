@@ -27,7 +27,7 @@ from granian.constants import Interfaces
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
 
-from article_data_api.config import ConfigError, log_level, positive_workers
+from article_data_api.config import log_level, port_number, positive_count
 
 # Python threads per worker that run the app. Requests are short and CPU-bound; a second
 # thread only contends for the worker's GIL, which SQLite and Tantivy drop and must then
@@ -96,13 +96,10 @@ def _cgroup_quota(root: Path) -> float | None:
 def server_settings(environ: Mapping[str, str]) -> ServerSettings:
     """The server's settings, from the documented environment variables."""
     workers = environ.get("WORKERS", "")
-    port = environ.get("PORT", "8000")
-    if not (port.isdigit() and 0 < int(port) < 65536):
-        raise ConfigError(f"PORT={port!r}: must be a port number, 1 to 65535")
     return ServerSettings(
         host=environ.get("HOST", "0.0.0.0"),
-        port=int(port),
-        workers=positive_workers(workers, "WORKERS") if workers else usable_cpus(),
+        port=port_number(environ.get("PORT", "8000"), "PORT"),
+        workers=positive_count(workers, "WORKERS") if workers else usable_cpus(),
         log_level=log_level(environ),
     )
 

@@ -67,12 +67,25 @@ def test_default_workers_follow_the_cpu_quota_not_the_hosts_count(
     assert cpus == (affinity if expected is None else min(expected, affinity))
 
 
-@pytest.mark.parametrize("given", ["0", "-2", "two"])
-def test_serve_refuses_a_worker_count_below_one(capsys, given):
+@pytest.mark.parametrize(
+    ("command", "option", "given", "reason"),
+    [
+        *[
+            ("serve", "--workers", given, "must be a whole number, 1 or more")
+            for given in ["0", "-2", "two", "²"]
+        ],
+        *[
+            ("serve", "--port", given, "must be a port number, 1 to 65535")
+            for given in ["0", "70000", "http"]
+        ],
+        *[("build", "--keep", given, "must be a whole number, 1 or more") for given in ["0", "-1"]],
+    ],
+)
+def test_a_bad_option_is_refused_before_anything_starts(capsys, command, option, given, reason):
     with pytest.raises(SystemExit) as exit_:
-        main(["serve", "--workers", given])
+        main([command, option, given])
     assert exit_.value.code == 2
-    assert f"--workers={given!r}: must be a whole number, 1 or more" in capsys.readouterr().err
+    assert f"{option}={given!r}: {reason}" in capsys.readouterr().err
 
 
 def test_the_app_never_runs_in_debug_mode(app):
@@ -266,14 +279,17 @@ def test_environment_settings_are_checked():
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        ("CACHE_MAX_AGE", "-1", "CACHE_MAX_AGE='-1'"),
-        ("CACHE_MAX_BYTES", "lots", "CACHE_MAX_BYTES='lots'"),
+        ("CACHE_MAX_AGE", "-1", "CACHE_MAX_AGE='-1': must be a whole number of seconds"),
+        ("CACHE_MAX_AGE", "²", "CACHE_MAX_AGE='²': must be a whole number of seconds"),
+        ("CACHE_MAX_BYTES", "lots", "CACHE_MAX_BYTES='lots': must be a whole number of bytes"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD': must be one of"),
         ("CACHE_REDIS_URL", "http://cache:6379", "CACHE_REDIS_URL='http://cache:6379'"),
         ("CACHE_REDIS_URL", "redis://cache:99999/0", "CACHE_REDIS_URL='redis://cache:99999/0'"),
         ("CACHE_REDIS_URL", "redis://[::1/0", "CACHE_REDIS_URL='redis://[::1/0'"),
         ("WORKERS", "0", "WORKERS='0': must be a whole number, 1 or more"),
+        ("WORKERS", "²", "WORKERS='²': must be a whole number, 1 or more"),
         ("PORT", "eighty", "PORT='eighty'"),
+        ("PORT", "8⁰", "PORT='8⁰': must be a port number"),
         ("ALLOW_OUTSIDE_LINKS", "sure", "ALLOW_OUTSIDE_LINKS='sure'"),
     ],
 )

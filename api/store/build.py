@@ -33,6 +33,7 @@ import tantivy
 import article_data_api
 import article_data_api.schemas
 from article_data_api import linked_data, representations
+from article_data_api.config import DEFAULT_KEEP
 from article_data_api.corpus.loader import (
     ArticleFiles,
     ArticleFolder,
@@ -79,7 +80,6 @@ from article_data_api.store.records import (
 )
 
 log = logging.getLogger(__name__)
-DEFAULT_KEEP = 3
 # Below this many changed articles, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 64
 INDEX_HEAP_BYTES = 128_000_000

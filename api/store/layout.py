@@ -186,12 +186,12 @@ class SnapshotDir:
         return final
 
     def prune(self, keep: int) -> list[str]:
-        """Remove all but the newest ``keep`` versions, never the current one."""
+        """Remove all but the newest ``keep`` (1 or more) versions, never the current one."""
         current = self.current_version()
         published = sorted(
             p.name for p in self.versions.iterdir() if not p.name.startswith(".") and p.is_dir()
         )
-        removed = [name for name in published[:-keep] if name != current] if keep else []
+        removed = [name for name in published[:-keep] if name != current]
         for name in removed:
             shutil.rmtree(self.folder(name), ignore_errors=True)
         return removed
