@@ -147,7 +147,10 @@ def import_source(
 def review(article_id: str, corpus: Path | None, publish: bool) -> int:
     """Walk a draft's suggestions on the terminal; 0 when done (and published, if asked)."""
     try:
-        folder = corpus_option(corpus, "review") / "articles" / article_id
+        corpus = corpus_option(corpus, "review")
+        folder = corpus / "articles" / article_id
+        if not folder.is_dir():
+            raise ImportRefused(f"no article {article_id!r} in {corpus}: no folder {folder}")
         session = Review(folder, sys.stdin, sys.stdout)
         published = session.run(publish)
     except (ImportRefused, UnreadableFile, ReviewStopped, ValueError) as error:
@@ -198,7 +201,12 @@ def write_openapi(output: Path) -> int:
     from article_data_api import create_app
     from article_data_api.openapi import YAML, documents
 
-    output.write_bytes(documents(create_app()).document("", YAML))
+    document = documents(create_app()).document("", YAML)
+    try:
+        output.write_bytes(document)
+    except OSError as error:
+        print(f"article-data-api openapi: {output}: {error.strerror}", file=sys.stderr)
+        return 1
     return 0
 
 

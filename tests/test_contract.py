@@ -45,6 +45,14 @@ def test_make_openapi_writes_what_the_app_serves(client, tmp_path):
     assert written.read_bytes() == client.get("/openapi.yaml").get_data()
 
 
+def test_make_openapi_where_it_cannot_write_says_why(tmp_path):
+    result = subprocess.run(
+        [CONSOLE_SCRIPT, "openapi", tmp_path], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert result.stderr == f"article-data-api openapi: {tmp_path}: Is a directory\n"
+
+
 def test_operation_ids_are_unique(spec):
     ids = [operation["operationId"] for _, operation in operations(spec)]
     assert len(ids) == len(set(ids)), ids

@@ -125,6 +125,21 @@ def test_heading_lines_override_the_rule(tmp_path):
     assert [s.heading for s in imported.sections] == [None, "Why a Depot"]
 
 
+@pytest.mark.parametrize(
+    ("source", "lines", "reason"),
+    [
+        ("depot.txt", {0, 3}, "--heading-line 0: the text's lines are 1 to 9"),
+        ("depot.txt", {10}, "--heading-line 10: the text's lines are 1 to 9"),
+        ("depot.md", {3}, "--heading-line is for plain text; Markdown marks its headings"),
+    ],
+)
+def test_heading_lines_outside_the_text_are_refused(tmp_path, source, lines, reason):
+    path = tmp_path / source
+    path.write_text(MADE_UP, "utf-8")
+    with pytest.raises(ImportRefused, match=reason):
+        import_article(path, tmp_path / "c", article_id="depot", heading_lines=lines)
+
+
 # Suggested organizations
 
 
@@ -307,6 +322,17 @@ def test_review_walks_the_suggestions_through_standard_input_and_publishes(tmp_p
     assert served.get_json()["status"] == "published"
 
 
+def test_review_of_an_article_that_is_not_there_names_it(tmp_path):
+    corpus = tmp_path / "corpus"
+    import_article(RIVERSIDE_MARKDOWN, corpus, article_id="riverside")
+    result = run("review", "riversid", "--corpus", corpus)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"article-data-api review: no article 'riversid' in {corpus}: no folder"
+        f" {corpus / 'articles' / 'riversid'}\n"
+    )
+
+
 def test_review_keeps_only_an_edit_that_validates_and_does_not_publish_what_is_left(tmp_path):
     corpus = tmp_path / "corpus"
     imported = import_article(RIVERSIDE_MARKDOWN, corpus, article_id="riverside")
@@ -394,6 +420,11 @@ def test_input_that_is_not_utf8_text_is_refused_with_a_reason(tmp_path, content,
     source.write_bytes(content)
     with pytest.raises(ImportRefused, match=message.replace("(", r"\(")):
         import_article(source, tmp_path / "corpus", article_id="x")
+
+
+def test_a_missing_input_is_named_as_missing(tmp_path):
+    with pytest.raises(ImportRefused, match=r"gone\.txt: no such file"):
+        read_input(tmp_path / "gone.txt")
 
 
 def test_dev_zero_and_oversized_input_are_refused_without_reading_them_whole():

@@ -30,6 +30,7 @@ from article_data_api.corpus.loader import (
     ANNOTATIONS_FILE,
     TEXT_FILE,
     CorpusError,
+    MissingFile,
     Problem,
     UnreadableFile,
     article_folders,
@@ -122,6 +123,8 @@ def read_input(source: Path) -> str:
     """The input's text: UTF-8, at most MAX_FILE_BYTES, a byte-order mark dropped."""
     try:
         data = read_article_file(source)
+    except MissingFile:
+        raise ImportRefused(f"{source}: no such file") from None
     except UnreadableFile as error:
         raise ImportRefused(f"{source}: {error}") from None
     if b"\0" in data:
@@ -224,15 +227,18 @@ def import_article(
             raise ImportRefused(f"{source}: {error}") from None
         markdown = page.markdown
     elif source.suffix.lower() in MARKDOWN_SUFFIXES:
+        if heading_lines:
+            raise ImportRefused("--heading-line is for plain text; Markdown marks its headings")
         markdown, markdown_title = markdown_to_article(text)
         title = title or markdown_title
     else:
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         if not lines:
             raise ImportRefused(f"{source}: no text")
-        if heading_lines and max(heading_lines) > len(lines):
+        outside = sorted(n for n in heading_lines or () if not 1 <= n <= len(lines))
+        if outside:
             raise ImportRefused(
-                f"--heading-line {max(heading_lines)}: the text has {len(lines)} lines"
+                f"--heading-line {outside[0]}: the text's lines are 1 to {len(lines)}"
             )
         markdown = to_markdown(lines, heading_lines)
     try:

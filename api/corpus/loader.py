@@ -89,6 +89,10 @@ class UnreadableFile(Exception):
     """An article's file cannot be read as one: missing, not a regular file, too big."""
 
 
+class MissingFile(UnreadableFile):
+    """The file is not there (its message says what an article folder holds)."""
+
+
 _KINDS = {
     stat.S_IFDIR: "a folder",
     stat.S_IFIFO: "a named pipe",
@@ -110,7 +114,7 @@ def read_article_file(path: Path) -> bytes:
         if path.is_symlink():
             message = f"a symbolic link to {os.readlink(path)}, which does not exist"
             raise UnreadableFile(message) from None
-        raise UnreadableFile(
+        raise MissingFile(
             f"missing: an article folder holds {TEXT_FILE} and {ANNOTATIONS_FILE}"
         ) from None
     except OSError as error:
