@@ -322,6 +322,15 @@ def test_review_walks_the_suggestions_through_standard_input_and_publishes(tmp_p
     assert served.get_json()["status"] == "published"
 
 
+def test_review_asks_again_after_an_empty_answer(tmp_path):
+    corpus = tmp_path / "corpus"
+    import_article(RIVERSIDE_MARKDOWN, corpus, article_id="riverside")
+    result = run("review", "riverside", "--corpus", corpus, stdin="\nx\nq\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("  answer one of: a, e, r, s, q") == 2
+    assert "0 accepted, 0 edited, 0 rejected, 0 skipped" in result.stdout
+
+
 def test_review_of_an_article_that_is_not_there_names_it(tmp_path):
     corpus = tmp_path / "corpus"
     import_article(RIVERSIDE_MARKDOWN, corpus, article_id="riverside")

@@ -61,7 +61,7 @@ class Review:
     def choose(self, prompt: str, choices: str) -> str:
         while True:
             answer = self.ask(prompt).lower()[:1]
-            if answer in choices:
+            if answer and answer in choices:  # "" is in every string
                 return answer
             self.out.write(f"  answer one of: {', '.join(choices)}\n")
 
