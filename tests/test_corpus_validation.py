@@ -4,6 +4,7 @@ organizations are in the quote, references are curated where they occur."""
 
 import errno
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,6 +19,7 @@ from article_data_api.corpus.loader import (
     read_article_file,
     scan_corpus,
 )
+from article_data_api.corpus.text import TextFormatError, parse_sections
 from article_data_api.store.build import validate_corpus
 from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID
 
@@ -278,6 +280,28 @@ def test_text_format_problem_names_the_line(corpus_copy):
     assert problems_of(corpus_copy) == [
         f"{corpus_copy.shown(name='article.md')}: line 12: a paragraph or heading must be a single line"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("#MeToo founders spoke.\n", [(None, ("#MeToo founders spoke.",))]),
+        (
+            "Lead.\n\n## Sub\n\n#7 on the list.\n",
+            [(None, ("Lead.",)), ("Sub", ("#7 on the list.",))],
+        ),
+        ("# Title\n\nLead.\n", "line 1: only level-2 headings ('## ') are allowed"),
+        ("Lead.\n\n### Deep\n\nText.\n", "line 3: only level-2 headings ('## ') are allowed"),
+        ("Lead.\n\n##\n\nText.\n", "line 3: only level-2 headings ('## ') are allowed"),
+    ],
+)
+def test_a_heading_is_hashes_then_a_space_as_in_markdown(text, outcome):
+    """A paragraph may start with a hashtag; a heading of another level is refused."""
+    if isinstance(outcome, str):
+        with pytest.raises(TextFormatError, match=re.escape(outcome)):
+            parse_sections(text)
+    else:
+        assert [(s.heading, s.paragraphs) for s in parse_sections(text)] == outcome
 
 
 def test_organization_must_agree_across_articles(corpus_copy):

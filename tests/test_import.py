@@ -125,6 +125,22 @@ def test_heading_lines_override_the_rule(tmp_path):
     assert [s.heading for s in imported.sections] == [None, "Why a Depot"]
 
 
+def test_markdown_drops_an_empty_heading_and_keeps_a_hashtag_paragraph(tmp_path):
+    source = tmp_path / "tags.md"
+    source.write_text("# Tags\n\n#MeToo marches on.\n\n## \n\nMore text.\n", "utf-8")
+    imported = import_article(source, tmp_path / "c", article_id="tags")
+    assert [(s.heading, s.paragraphs) for s in imported.sections] == [
+        (None, ("#MeToo marches on.", "More text."))
+    ]
+
+
+def test_markdown_with_only_a_title_is_refused(tmp_path):
+    source = tmp_path / "title.md"
+    source.write_text("# Only a title\n", "utf-8")
+    with pytest.raises(ImportRefused, match=r"title\.md: no text besides its title"):
+        import_article(source, tmp_path / "c", article_id="title")
+
+
 @pytest.mark.parametrize(
     ("source", "lines", "reason"),
     [

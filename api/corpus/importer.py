@@ -109,6 +109,8 @@ def markdown_to_article(text: str) -> tuple[str, str | None]:
     blocks: list[str] = []
     title = None
     for block in re.split(r"\n\s*\n", text.strip()):
+        if re.fullmatch(r"#{1,6}(?:\s+#*)?", block.strip()):
+            continue  # an empty heading: nothing to keep
         heading = re.fullmatch(r"(#{1,6})\s+(.+?)\s*#*", block.strip())
         if heading and heading.group(1) == "#" and not blocks and title is None:
             title = heading.group(2)
@@ -230,6 +232,8 @@ def import_article(
         if heading_lines:
             raise ImportRefused("--heading-line is for plain text; Markdown marks its headings")
         markdown, markdown_title = markdown_to_article(text)
+        if not markdown.strip():
+            raise ImportRefused(f"{source}: no text besides its title")
         title = title or markdown_title
     else:
         lines = [line.strip() for line in text.splitlines() if line.strip()]

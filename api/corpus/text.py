@@ -2,8 +2,10 @@
 
 The format is deliberately narrow so that parsing is exact and reversible:
 blocks are separated by one blank line, a block is a single line, a block that
-starts with ``## `` is a heading and every other block is a paragraph. The
-paragraphs before the first heading form the lead.
+starts with ``## `` is a heading and every other block is a paragraph. A block that
+starts as a Markdown heading of another level (``# ``, ``### ``...: hashes, then a
+space or nothing) is refused; one that starts with a hashtag (``#MeToo``) is a
+paragraph. The paragraphs before the first heading form the lead.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 
 HEADING_MARK = "## "
+# A Markdown (ATX) heading of any level: one to six hashes, then a space or the end.
+_ANY_HEADING = re.compile(r"#{1,6}(?: |$)")
 LEAD_SECTION_ID = "lead"
 
 
@@ -76,7 +80,7 @@ def parse_sections(text: str) -> list[ParsedSection]:
             used_ids.add(section_id)
 
     for line, block in _blocks(text):
-        if block.startswith("#"):
+        if _ANY_HEADING.match(block):
             if not block.startswith(HEADING_MARK):
                 raise TextFormatError(line, "only level-2 headings ('## ') are allowed")
             close_section()
