@@ -17,6 +17,7 @@ from article_data_api.corpus.importer import ImportRefused, import_article, read
 from article_data_api.corpus.suggestions import suggest_organizations
 from article_data_api.corpus.temporal import find_expressions
 from article_data_api.corpus.text import parse_sections
+from article_data_api.corpus.web_page import read_page
 from article_data_api.store.build import validate_corpus
 from bench.suggestions import EXPECTED
 from tests.helpers import BUNDLED_CORPUS, CONSOLE_SCRIPT, PROJECT, SEED_ID, CorpusCopy
@@ -255,6 +256,22 @@ def test_events_are_sentences_with_a_quote_a_label_a_status_and_their_organizati
     }
     assert events["A year later"]["date"]["value"] is None  # later than what? undated
     assert events["last winter"]["date"]["value"] is None  # a winter spans two years
+
+
+@pytest.mark.parametrize(
+    ("stated", "published"),
+    [
+        ("2026-03-20T10:00:00Z", "2026-03-20"),
+        ("2026-02", "2026-02"),  # htmldate says 2026-02-28
+        ("2026-02-30T10:00:00Z", "2026-02"),  # no such day: htmldate says 2026-02-01
+    ],
+)
+def test_a_pages_publication_date_is_as_precise_as_the_page_states_it(stated, published):
+    page = (
+        f'<html><head><meta property="article:published_time" content="{stated}"></head>'
+        "<body><article><p>Acme Corp opened a depot on Monday.</p></article></body></html>"
+    )
+    assert read_page(page).published == published
 
 
 def test_relative_dates_stay_undated_without_a_publication_date(tmp_path):

@@ -4,8 +4,9 @@ what its metadata says (title, authors, publication date, canonical URL, publish
 trafilatura finds the article body and drops navigation, ads, comments and footers. Its
 XML output is used rather than its Markdown, which escapes characters (``\\*``) and
 marks emphasis: every paragraph here is the page's own text, whitespace aside.
-htmldate dates the page; Open Graph and JSON-LD give the rest, through trafilatura's
-metadata reader. Nothing is downloaded: both work offline on the page given.
+htmldate dates the page, kept only as precise as the page states it; Open Graph and
+JSON-LD give the rest, through trafilatura's metadata reader. Nothing is downloaded:
+both work offline on the page given.
 
 These libraries come with the ``import`` extra; the server never needs them.
 """
@@ -30,7 +31,7 @@ class WebPage:
     markdown: str  # in the corpus's article.md format
     title: str | None
     authors: tuple[str, ...]
-    published: str | None  # YYYY-MM-DD
+    published: str | None  # YYYY-MM-DD, or YYYY-MM where the page gives no day
     canonical_url: str | None
     publisher: str | None
     language: str | None
@@ -90,7 +91,9 @@ def read_page(html: str) -> WebPage:
         raise ValueError("no article text found in the page")
     document = lxml_html.fromstring(html)
     language = document.get("lang") or (metadata.language if metadata else None)
-    published = htmldate.find_date(html, original_date=True, extensive_search=False)
+    published = _as_stated(
+        htmldate.find_date(html, original_date=True, extensive_search=False), html
+    )
     return WebPage(
         markdown="\n\n".join(blocks) + "\n",
         title=title,
@@ -102,3 +105,23 @@ def read_page(html: str) -> WebPage:
         publisher=metadata.sitename if metadata else None,
         language=language.split("-")[0].lower() if language else None,
     )
+
+
+def _as_stated(found: str | None, html: str) -> str | None:
+    """htmldate's date (YYYY-MM-DD) only as precise as the page writes it.
+
+    htmldate completes what it reads: a month alone ("2026-02") became 2026-02-28, a day
+    that does not exist (2026-02-30) 2026-02-01. The day is kept where the page writes
+    it (as 2026-02-03 or 2026/02/03, as its markup does), else the month where the page
+    writes that, else nothing: a reviewer publishes what the draft says.
+    """
+    if found is None:
+        return None
+    year, month, day = found.split("-")
+    for value, forms in (
+        (found, (f"{year}-{month}-{day}", f"{year}/{month}/{day}")),
+        (f"{year}-{month}", (f"{year}-{month}", f"{year}/{month}")),
+    ):
+        if any(form in html for form in forms):
+            return value
+    return None
