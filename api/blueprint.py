@@ -137,7 +137,8 @@ class Blueprint(flask_smorest.Blueprint):
         absolute: bool = False,
     ) -> Callable:
         """Document a GET: its 200 (``schema``, headers, and JSON-LD when ``linked_data``),
-        304, 406, 414, 431 and, when ids can be unknown, 404. Its examples are added by
+        304, 406, 414, 431, when ids can be unknown 404, and when it reads the store 503.
+        Its examples are added by
         operation id when the document is rendered (api.openapi), so that importing a
         view loads no data."""
         headers = {"ETag": "ETag", "Cache-Control": "CacheControl"}
@@ -171,6 +172,8 @@ class Blueprint(flask_smorest.Blueprint):
             }
             if not_found:
                 responses[404] = "NOT_FOUND"
+            if self.reads_store:  # no snapshot can be served, or the request's was removed
+                responses[503] = "SERVICE_UNAVAILABLE"
             view = self.doc(operationId=operation_id, responses=responses)(view)
             return self.response(200, schema, headers=headers)(view)
 

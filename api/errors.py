@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http
+import logging
 from typing import Any
 
 from flask import Flask, Response, current_app, request
@@ -14,7 +15,10 @@ from article_data_api.encoding import encode
 from article_data_api.negotiation import PROBLEM_JSON
 from article_data_api.query import invalid_params
 from article_data_api.schemas.resources import ProblemSchema
+from article_data_api.store.layout import SnapshotError
 from article_data_api.store.snapshot import PageError
+
+log = logging.getLogger(__name__)
 
 
 def problem_document(
@@ -44,6 +48,14 @@ def bad_parameter(error: PageError) -> Response:
     """A query parameter that parsed, but that the data cannot honour."""
     params = [{"name": error.parameter, "location": "query", "reason": error.reason}]
     return problem_response(400, f"Invalid parameters: {error.parameter}.", invalid_params=params)
+
+
+def snapshot_gone(error: SnapshotError) -> Response:
+    """A file of the snapshot a request began on, gone before the request could open it:
+    the snapshot was removed while served. The next request finds the current one."""
+    log.error("a request's snapshot is gone: %s", error)
+    detail = "The snapshot this request read is no longer on disk: ask again."
+    return problem_response(503, detail, {"Retry-After": "1"})
 
 
 def _detail(status: int, error: HTTPException) -> str:
@@ -84,6 +96,7 @@ class ProblemApi(Api):
     def init_app(self, app: Flask, *args: Any, **kwargs: Any) -> None:
         super().init_app(app, *args, **kwargs)
         app.register_error_handler(PageError, bad_parameter)
+        app.register_error_handler(SnapshotError, snapshot_gone)
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         data = getattr(error, "data", None) or {}

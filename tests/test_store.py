@@ -334,6 +334,38 @@ def test_a_new_snapshot_that_cannot_be_opened_is_logged_and_the_old_one_kept(
     assert "kept serving snapshot" in caplog.text
 
 
+def test_a_snapshot_removed_under_the_store_is_not_served_on(corpus_copy, snapshots):
+    """Pruned by builds in quick succession, or deleted by hand: its open files would
+    still answer some requests, and the connections it has yet to open none."""
+    build(corpus_copy, snapshots)
+    now = [0.0]
+    store = SnapshotStore(snapshots, clock=lambda: now[0])
+    store.current()
+    shutil.rmtree(snapshots.root)
+    now[0] += 1.5
+    with pytest.raises(SnapshotError, match="no snapshot is published"):
+        store.current()
+
+
+def test_requests_to_a_removed_snapshot_are_503_problems(corpus_copy, tmp_path):
+    app = create_app(
+        {"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(tmp_path / "s")}
+    )
+    client = app.test_client()
+    assert client.get(f"{SEED_URL}/sections").status_code == 200
+    shutil.rmtree(tmp_path / "s")
+    # Before the store looks again: the request's snapshot cannot open a file it needs.
+    pinned = client.get("/v1/events")
+    time.sleep(1.2)  # and after: there is nothing to serve
+    later = [client.get(url) for url in ("/v1/events", "/readyz", SEED_URL)]
+    for response in [pinned, *later]:
+        assert response.status_code == 503, response.get_data(as_text=True)
+        assert response.mimetype == "application/problem+json"
+    assert "no longer on disk" in pinned.get_json()["detail"]
+    assert pinned.headers["Retry-After"] == "1"
+    assert later[0].get_json()["detail"] == "No snapshot of the archive can be served yet."
+
+
 def test_records_are_read_only_for_the_server(corpus_copy, snapshots):
     report = build(corpus_copy, snapshots)
     snapshot = Snapshot(snapshots.folder(report.version))

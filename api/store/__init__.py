@@ -86,6 +86,12 @@ class SnapshotStore:
         return self._snapshot
 
     def _switch(self) -> None:
+        """Open the published snapshot if it is new. The one served is kept while no other
+        can be opened, unless its folder is gone (pruned, or deleted by hand): its open
+        files would answer some requests, and the files it has yet to open none."""
+        if self._snapshot is not None and not self._snapshot.folder.is_dir():
+            log.error("snapshot %s was removed while served", self._snapshot.version)
+            self._snapshot = None
         version = self.snapshots.current_version()
         if version is None:
             if self._snapshot is None:
