@@ -55,6 +55,21 @@ def test_malformed_json(corpus_copy):
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('{"title": ' + "9" * 5000 + "}", "a number of over 4300 digits"),
+        ('{"title": NaN}', "NaN is not JSON: a number or null"),
+        ('{"title": -Infinity}', "-Infinity is not JSON: a number or null"),
+        ("[]", "must be a JSON object (title, organizations, events...), not a list"),
+        ("null", "must be a JSON object (title, organizations, events...), not null"),
+    ],
+)
+def test_json_that_python_reads_but_annotations_cannot_be(corpus_copy, text, problem):
+    (corpus_copy.folder() / "annotations.json").write_text(text, "utf-8")
+    assert problems_of(corpus_copy) == [f"{corpus_copy.shown()}: {problem}"]
+
+
 def test_unknown_field(corpus_copy):
     corpus_copy.edit_annotations(lambda d: d["organizations"][1].update(headquarters="x"))
     assert problems_of(corpus_copy) == [

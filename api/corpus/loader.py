@@ -14,9 +14,11 @@ import json
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from marshmallow import ValidationError
 
@@ -83,6 +85,30 @@ def flatten_errors(messages: dict | list, path: str = "") -> list[tuple[str, str
             child = f"{path}.{key}" if path else str(key)
         pairs.extend(flatten_errors(value, child))
     return pairs
+
+
+class NotAnnotations(ValueError):
+    """A file that Python's json reads but that cannot hold annotations."""
+
+
+def _refuse_constant(name: str) -> float:
+    raise NotAnnotations(f"{name} is not JSON: a number or null")
+
+
+# Python's json reads NaN and Infinity, which JSON does not have and no field takes.
+_JSON = json.JSONDecoder(parse_constant=_refuse_constant)
+_JSON_KINDS = {list: "a list", str: "a string", bool: "true or false", type(None): "null"}
+
+
+def _decoded(text: str) -> Any:
+    """The JSON value of ``text``; raise JSONDecodeError, or NotAnnotations for what
+    Python reads but annotations cannot hold."""
+    try:
+        return _JSON.decode(text)
+    except (json.JSONDecodeError, NotAnnotations):
+        raise
+    except ValueError as error:  # json's only other error: an integer too long to convert
+        raise NotAnnotations(f"a number of over {sys.get_int_max_str_digits()} digits") from error
 
 
 class UnreadableFile(Exception):
@@ -205,12 +231,17 @@ def load_article(folder: Path, display_root: Path, files: ArticleFiles | None = 
         problems.append(Problem(shown(TEXT_FILE), f"line {error.line}", error.message))
         parsed = []
     try:
-        raw = json.loads(_bytes_of(files.annotations).decode("utf-8"))
+        raw = _decoded(_bytes_of(files.annotations).decode("utf-8"))
+        if not isinstance(raw, dict):
+            raise NotAnnotations(
+                "must be a JSON object (title, organizations, events...),"
+                f" not {_JSON_KINDS.get(type(raw), 'a number')}"
+            )
         try:
             data = _load_plain_annotations(raw)
         except NotPlain:
             data = _annotations_schema.load(raw)
-    except (UnreadableFile, UnicodeDecodeError) as error:
+    except (UnreadableFile, UnicodeDecodeError, NotAnnotations) as error:
         raise CorpusError([*problems, Problem(shown(ANNOTATIONS_FILE), "", str(error))]) from error
     except RecursionError as error:
         message = "nested too deeply to be annotations"
