@@ -60,6 +60,7 @@ def test_malformed_json(corpus_copy):
     [
         ('{"title": ' + "9" * 5000 + "}", "a number of over 4300 digits"),
         ('{"title": NaN}', "NaN is not JSON: a number or null"),
+        ('{"title": "a", "title": "b"}', "'title' is given twice in one object: one would be lost"),
         ('{"title": -Infinity}', "-Infinity is not JSON: a number or null"),
         ("[]", "must be a JSON object (title, organizations, events...), not a list"),
         ("null", "must be a JSON object (title, organizations, events...), not null"),

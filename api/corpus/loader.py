@@ -95,8 +95,20 @@ def _refuse_constant(name: str) -> float:
     raise NotAnnotations(f"{name} is not JSON: a number or null")
 
 
-# Python's json reads NaN and Infinity, which JSON does not have and no field takes.
-_JSON = json.JSONDecoder(parse_constant=_refuse_constant)
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when a key repeats: a reviewer who edits one of the two
+    values may be editing the one that is thrown away."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise NotAnnotations(f"{twice!r} is given twice in one object: one would be lost")
+    return found
+
+
+# Python's json reads NaN and Infinity, which JSON does not have and no field takes, and
+# keeps the last of two values of one key.
+_JSON = json.JSONDecoder(parse_constant=_refuse_constant, object_pairs_hook=_object)
 _JSON_KINDS = {list: "a list", str: "a string", bool: "true or false", type(None): "null"}
 
 
