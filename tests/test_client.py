@@ -72,12 +72,21 @@ def test_iterators_follow_the_paging_links(api):
     assert [e["id"] for e in events][-1] == "partnership-results-visible"
     organizations = list(client.iter_organizations())
     assert len(organizations) == 8
-    # One page per 20 items: pages of a smaller collection take one request each.
+    # 100 items a request, the most the API serves: each of these takes one.
     assert len(session.statuses) == 3
     assert [a["id"] for a in client.iter_articles(q="open", sort="newest")] == [
         SEED_ID,
         SAMPLE_ID,
     ]
+
+
+def test_iterators_ask_for_page_size_items_at_a_time(live_server):
+    session = CountingSession()
+    client = ArticleClient(live_server.url, session=session, page_size=3)
+    assert [o["id"] for o in client.iter_organizations(sort="name")] == [
+        o["id"] for o in client.list_organizations(sort="name", limit=100)["items"]
+    ]
+    assert len(session.statuses) == 3 + 1  # 8 organizations, 3 at a time; then the list
 
 
 def test_conditional_gets_revalidate_with_the_remembered_etag(api):

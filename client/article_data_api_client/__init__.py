@@ -23,6 +23,8 @@ import requests
 
 Resource = dict[str, Any]
 RETRY_STATUSES = frozenset({503})
+# The most items the API serves a page: an iterator asks for this many at a time.
+MAX_PAGE_SIZE = 100
 
 
 class ProblemError(Exception):
@@ -48,12 +50,14 @@ class ArticleClient:
         timeout: float = 10.0,
         retries: int = 3,
         backoff: float = 0.2,
+        page_size: int = MAX_PAGE_SIZE,
     ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self.session = session or requests.Session()
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
+        self.page_size = page_size  # items per request of the iter_* methods
         self._validated: dict[str, tuple[str, Any]] = {}  # url -> (ETag, decoded body)
 
     # Articles
@@ -273,8 +277,9 @@ class ArticleClient:
         return self._get("readyz")
 
     def _iterate(self, path: str, **params: Any) -> Iterator[Resource]:
-        """Every item of a collection, following its ``next`` links."""
-        page = self._get(path, **params)
+        """Every item of a collection, ``page_size`` a request, following its ``next``
+        links (which keep the page size)."""
+        page = self._get(path, limit=self.page_size, **params)
         while True:
             yield from page["items"]
             if page["links"]["next"] is None:
