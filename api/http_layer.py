@@ -271,8 +271,8 @@ class HttpLayer:
         if route.reads_store:
             try:
                 snapshot = self.store.current()
-            except SnapshotError:
-                log.exception("no snapshot can be served")
+            except SnapshotError as error:
+                log.error("no snapshot can be served: %s", error)
                 detail = "No snapshot of the archive can be served yet."
                 return Rendered.problem(503, detail, instance), None
             environ[ENVIRON_KEY] = snapshot

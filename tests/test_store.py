@@ -347,7 +347,7 @@ def test_a_snapshot_removed_under_the_store_is_not_served_on(corpus_copy, snapsh
         store.current()
 
 
-def test_requests_to_a_removed_snapshot_are_503_problems(corpus_copy, tmp_path):
+def test_requests_to_a_removed_snapshot_are_503_problems(corpus_copy, tmp_path, caplog):
     app = create_app(
         {"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(tmp_path / "s")}
     )
@@ -363,6 +363,12 @@ def test_requests_to_a_removed_snapshot_are_503_problems(corpus_copy, tmp_path):
         assert response.mimetype == "application/problem+json"
     assert "no longer on disk" in pinned.get_json()["detail"]
     assert pinned.headers["Retry-After"] == "1"
+    # One line an answer, saying why: a traceback a request would flood the log.
+    unserved = [r for r in caplog.records if r.getMessage().startswith("no snapshot can be")]
+    assert len(unserved) == 3  # /v1/events, /readyz and the article
+    assert all(
+        r.exc_info is None and "no snapshot is published" in r.getMessage() for r in unserved
+    )
     assert later[0].get_json()["detail"] == "No snapshot of the archive can be served yet."
 
 

@@ -44,8 +44,8 @@ class Readiness(MethodView):
         """
         try:
             store = current_store()
-        except SnapshotError:
-            log.exception("no snapshot can be served")
+        except SnapshotError as error:
+            log.error("no snapshot can be served: %s", error)
             abort(503, message="No snapshot of the archive can be served yet.")
         backend = backend_name(current_app)
         if backend != "NullCache" and not cache_answers(cache_of(current_app), store.version):
