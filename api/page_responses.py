@@ -157,12 +157,13 @@ def oembed(args: Mapping[str, Any]) -> dict[str, Any]:
         abort(501, message="oEmbed is answered in JSON only here: ask with format=json.")
     base = request.environ[BASE_URL_KEY]
     url = args["url"]
-    path = urlsplit(url).path
-    match = (
-        _EMBEDDABLE.fullmatch(path[len(urlsplit(base).path) :])
-        if url.startswith(base + "/")
-        else None
-    )
+    given, ours = urlsplit(url), urlsplit(base)
+    # Scheme and host compare in any case (RFC 3986); the path is this API's, below its root.
+    same_site = (given.scheme.lower(), given.netloc.lower()) == (
+        ours.scheme.lower(),
+        ours.netloc.lower(),
+    ) and given.path.startswith(ours.path + "/")
+    match = _EMBEDDABLE.fullmatch(given.path[len(ours.path) :]) if same_site else None
     if match is None:
         abort(404, message=f"{url} is not a page of this API that can be embedded.")
     article_id, of_timeline = match.group(1), match.group(2) is not None

@@ -244,9 +244,21 @@ def test_oembed_answers_the_rich_type_with_the_iframe(client):
 
 
 @pytest.mark.parametrize(
+    "url", [f"HTTP://LocalHost/articles/{SEED_ID}", f"http://localhost/articles/{SEED_ID}#top"]
+)
+def test_oembed_reads_a_url_as_the_web_does(client, url):
+    """Scheme and host are case-insensitive (RFC 3986), and a fragment is not a page."""
+    answer = client.get("/oembed", query_string={"url": url})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert f'src="http://localhost/embed/articles/{SEED_ID}"' in answer.get_json()["html"]
+
+
+@pytest.mark.parametrize(
     ("query", "status"),
     [
         ({"url": "http://localhost/articles/no-such-article"}, 404),
+        ({"url": f"http://localhost.example/articles/{SEED_ID}"}, 404),
+        ({"url": f"http://localhost/prefix/articles/{SEED_ID}"}, 404),
         ({"url": f"http://elsewhere.example/articles/{SEED_ID}"}, 404),
         ({"url": "http://localhost/v1/articles"}, 404),
         ({"url": f"http://localhost/articles/{SEED_ID}", "format": "xml"}, 501),
