@@ -67,6 +67,11 @@ def test_wrong_method_is_405_with_allow(client):
             "q",
             "unknown parameter; this resource takes cursor, kind, limit, offset, sort",
         ),
+        (  # "cursor" shares three letters with "sort", which is not close enough
+            "/v1/organizations/nvidia/articles?sort=oldest",
+            "sort",
+            "unknown parameter; this resource takes cursor, limit, offset",
+        ),
     ],
 )
 def test_unknown_query_parameter_is_named(client, url, name, reason):
