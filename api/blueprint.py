@@ -138,9 +138,8 @@ class Blueprint(flask_smorest.Blueprint):
     ) -> Callable:
         """Document a GET: its 200 (``schema``, headers, and JSON-LD when ``linked_data``),
         304, 406, 414, 431, when ids can be unknown 404, and when it reads the store 503.
-        Its examples are added by
-        operation id when the document is rendered (api.openapi), so that importing a
-        view loads no data."""
+        Its examples are added by operation id when the document is rendered
+        (api.openapi), so that importing a view loads no data."""
         headers = {"ETag": "ETag", "Cache-Control": "CacheControl"}
         if collection:
             headers["Link"] = "Link"

@@ -127,8 +127,8 @@ class _Window:
             has_prev, has_next = True, more
         if not rows:
             # An offset past the end leads back to the last page. A cursor's page emptied
-            # by a new snapshot has no key to go back from (a cursor before its own key
-            # would skip the item it follows), so the client starts again from the top.
+            # by a new snapshot gets no prev: a cursor before its own key would skip the
+            # item it follows, and it has no other key to go back from.
             back = {"offset": max(self.total - self.limit, 0)} if cursor is None else None
             return Page(items, self.total, offset, None, back if has_prev else None, self.facets)
         next_cursor = {"cursor": Cursor(self.sort, rows[-1][0]).encode()} if has_next else None
