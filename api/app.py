@@ -78,6 +78,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     # The pages' assets are served by api.resources.pages, cached like every response.
     app = ArticleDataApp(__name__, static_folder=None)
+    # Werkzeug would redirect /v1/articles//sections to /v1/articles/sections, another
+    # resource (the article "sections"): a doubled slash is a 404 instead.
+    app.url_map.merge_slashes = False
     app.config.from_mapping(base_config())
     app.config.from_mapping(settings_from_env())
     app.config.from_mapping(config or {})

@@ -203,6 +203,10 @@ def test_a_typo_in_a_filter_is_a_400_that_offers_the_closest_ids(client, url, na
             "No organization with id 'nvidai'. Did you mean 'nvidia'?",
         ),
         ("/v1/nowhere", "There is no resource at /v1/nowhere."),
+        # Never a redirect that merges the slashes: that would send the client to the
+        # article whose id is "sections", and an empty segment names nothing.
+        ("/v1/articles//sections", "There is no resource at /v1/articles//sections."),
+        ("/v1//articles", "There is no resource at /v1//articles."),
     ],
 )
 def test_a_wrong_path_is_a_404_problem_that_suggests_the_right_one(client, url, detail):
