@@ -123,8 +123,10 @@ class Blueprint(flask_smorest.Blueprint):
         return decorator
 
     def route(self, rule: str, *, parameters: list | None = None, **options: Any) -> Callable:
-        """flask-smorest's route, documenting the If-None-Match header every GET honours."""
-        return super().route(rule, parameters=[*(parameters or []), "IF_NONE_MATCH"], **options)
+        """flask-smorest's route, documenting the If-Match and If-None-Match headers every
+        GET honours."""
+        conditions = ["IF_MATCH", "IF_NONE_MATCH"]
+        return super().route(rule, parameters=[*(parameters or []), *conditions], **options)
 
     def read(
         self,
@@ -137,7 +139,7 @@ class Blueprint(flask_smorest.Blueprint):
         absolute: bool = False,
     ) -> Callable:
         """Document a GET: its 200 (``schema``, headers, and JSON-LD when ``linked_data``),
-        304, 406, 414, 431, when ids can be unknown 404, and when it reads the store 503.
+        304, 406, 412, 414, 431, when ids can be unknown 404, and when it reads the store 503.
         Its examples are added by operation id when the document is rendered
         (api.openapi), so that importing a view loads no data."""
         headers = {"ETag": "ETag", "Cache-Control": "CacheControl"}
@@ -165,6 +167,7 @@ class Blueprint(flask_smorest.Blueprint):
                     "headers": {"ETag": "ETag"},
                 },
                 406: "NOT_ACCEPTABLE",
+                412: "PRECONDITION_FAILED",
                 # The HTTP layer answers these before the request is routed.
                 414: "REQUEST_URI_TOO_LONG",
                 431: "REQUEST_HEADER_FIELDS_TOO_LARGE",

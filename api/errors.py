@@ -128,5 +128,19 @@ class ProblemApi(Api):
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(name, response, lazy=True)
 
+    def _register_etag_headers(self) -> None:
+        """The conditional headers every GET honours, both optional (flask-smorest's own
+        If-Match is required, as for its writes)."""
+        conditions = {
+            "IF_NONE_MATCH": (
+                "If-None-Match",
+                "An ETag (or a list, or *): a 304 while it is current",
+            ),
+            "IF_MATCH": ("If-Match", "An ETag (or a list, or *): a 412 unless it is current"),
+        }
+        for component, (name, description) in conditions.items():
+            header = {"name": name, "description": description, "schema": {"type": "string"}}
+            self.spec.components.parameter(component, "header", header, lazy=True)
+
     def _register_pagination_header(self) -> None:
         """Skip flask-smorest's X-Pagination header: pages link in the body and Link."""

@@ -59,7 +59,7 @@ COMPRESSIBLE = (
 EXPOSED_HEADERS = "ETag, Link, X-Request-ID"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 PREFLIGHT_MAX_AGE = "86400"
-ALLOWED_REQUEST_HEADERS = "Accept, If-None-Match, X-Request-ID"
+ALLOWED_REQUEST_HEADERS = "Accept, If-Match, If-None-Match, X-Request-ID"
 COMMON_HEADERS = [
     ("X-Content-Type-Options", "nosniff"),
     ("Access-Control-Allow-Origin", "*"),
@@ -181,6 +181,16 @@ def _matches(if_none_match: str, etag: str) -> bool:
     """RFC 9110 If-None-Match: weak comparison, a list of tags, or ``*``."""
     tags = parse_etags(if_none_match)
     return tags.star_tag or tags.contains_weak(etag.strip('"'))
+
+
+def _matches_strongly(if_match: str, etag: str) -> bool:
+    """RFC 9110 If-Match: strong comparison (a weak tag never matches), a list, or ``*``.
+    A list of no tags at all (an empty header) states no condition: what a client sends
+    before it holds a tag."""
+    if not if_match.strip(", \t"):
+        return True
+    tags = parse_etags(if_match)
+    return tags.star_tag or tags.contains(etag.strip('"'))
 
 
 class HttpLayer:
@@ -361,6 +371,13 @@ class HttpLayer:
             body, etag = rendered.gzip_body, rendered.gzip_etag
             headers.append(("Content-Encoding", "gzip"))
         if etag is not None:
+            # RFC 9110 13.2.2: If-Match first, then If-None-Match; both only on a 200,
+            # so an error keeps its own answer.
+            if_match = environ.get("HTTP_IF_MATCH")
+            if if_match is not None and not _matches_strongly(if_match, etag):
+                detail = "If-Match holds no current ETag of this resource: it has changed since."
+                instance = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+                return self._send(Rendered.problem(412, detail, instance), environ, start_response)
             headers.append(("ETag", etag))
             if_none_match = environ.get("HTTP_IF_NONE_MATCH")
             if if_none_match and _matches(if_none_match, etag):

@@ -50,6 +50,38 @@ def test_a_stale_etag_gets_the_full_response(client):
     assert response.status_code == 200 and response.get_json()["id"]
 
 
+@pytest.mark.parametrize("if_match", ["{etag}", '"other", {etag}', "*", "", " , "])
+def test_if_match_holding_the_current_etag_or_no_tag_gets_the_response(client, if_match):
+    etag = client.get(SEED_URL, headers=IDENTITY).headers["ETag"]
+    response = client.get(SEED_URL, headers={**IDENTITY, "If-Match": if_match.format(etag=etag)})
+    assert response.status_code == 200 and response.get_json()["id"]
+
+
+@pytest.mark.parametrize("if_match", ['"stale"', "W/{etag}", "garbage"])
+def test_if_match_without_the_current_etag_is_a_412_problem(client, if_match):
+    # RFC 9110 13.1.1: If-Match compares strongly, so a weak tag never matches.
+    etag = client.get(SEED_URL, headers=IDENTITY).headers["ETag"]
+    response = client.get(SEED_URL, headers={**IDENTITY, "If-Match": if_match.format(etag=etag)})
+    assert response.status_code == 412
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["detail"] == (
+        "If-Match holds no current ETag of this resource: it has changed since."
+    )
+    assert "ETag" not in response.headers
+
+
+def test_if_match_comes_before_if_none_match(client):
+    etag = client.get(SEED_URL, headers=IDENTITY).headers["ETag"]
+    headers = {**IDENTITY, "If-Match": '"stale"', "If-None-Match": etag}
+    assert client.get(SEED_URL, headers=headers).status_code == 412
+
+
+def test_if_match_is_ignored_when_the_answer_is_an_error(client):
+    # RFC 9110 13.2.1: preconditions apply only to what would be a 2xx.
+    response = client.get("/v1/articles/nowhere", headers={"If-Match": '"stale"'})
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize("url", ROUTES)
 @pytest.mark.parametrize("headers", [IDENTITY, GZIP])
 def test_head_has_the_headers_of_get_and_no_body(client, url, headers):
@@ -131,6 +163,7 @@ def test_every_route_answers_a_cors_preflight(client, url):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert response.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
     assert "If-None-Match" in response.headers["Access-Control-Allow-Headers"]
+    assert "If-Match" in response.headers["Access-Control-Allow-Headers"]
     assert response.headers["Access-Control-Max-Age"] == "86400"
 
 
