@@ -189,6 +189,23 @@ def test_a_server_whose_snapshot_folder_cannot_be_made_says_so(corpus_copy):
     )
 
 
+@pytest.mark.parametrize("inside", [".", "snapshots", "articles/snapshots"])
+def test_a_build_into_the_corpus_folder_is_refused_and_writes_nothing(corpus_copy, inside):
+    # The corpus is the reviewed source; a snapshot under articles/ would even read as a
+    # broken article folder, so every later check and build would fail.
+    before = sorted(p.relative_to(corpus_copy.root) for p in corpus_copy.root.rglob("*"))
+    out = corpus_copy.root / inside
+    built = subprocess.run(
+        [CONSOLE_SCRIPT, "build", corpus_copy.root, "--out", out], capture_output=True, text=True
+    )
+    assert built.returncode == 1
+    assert built.stderr == (
+        f"article-data-api build: {out}: a snapshot folder cannot be inside the corpus"
+        f" folder {corpus_copy.root}, which holds only reviewed articles: build outside it\n"
+    )
+    assert sorted(p.relative_to(corpus_copy.root) for p in corpus_copy.root.rglob("*")) == before
+
+
 def test_the_build_command_lists_the_same_problems_as_check(corpus_copy, tmp_path):
     corpus_copy.edit_annotations(lambda d: d["events"][2]["evidence"].update(quote="nowhere"))
     corpus_copy.edit_annotations(

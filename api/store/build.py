@@ -323,6 +323,7 @@ class Builder:
         corpus is invalid, BuildLocked when another build is running, BuildFailed when
         the snapshot cannot be written."""
         started = time.monotonic()
+        self._refuse_a_folder_inside_the_corpus()
         with self.snapshots.build_lock():
             sources = scan_corpus(self.corpus, self.allow_outside_links)
             previous = self._previous()
@@ -342,6 +343,17 @@ class Builder:
             extra={"fields": {k: str(v) for k, v in report.__dict__.items()}},
         )
         return report
+
+    def _refuse_a_folder_inside_the_corpus(self) -> None:
+        """The corpus holds only reviewed articles (a folder under articles/ would even
+        read as a broken article), so no snapshot is built there: checked before the
+        build makes any folder."""
+        root, corpus = self.snapshots.root.resolve(), self.corpus.resolve()
+        if root == corpus or corpus in root.parents:
+            raise BuildFailed(
+                f"{self.snapshots.root}: a snapshot folder cannot be inside the corpus folder"
+                f" {self.corpus}, which holds only reviewed articles: build outside it"
+            )
 
     def _previous(self) -> Path | None:
         """The current snapshot, if the build may copy from it: same format, same code,
