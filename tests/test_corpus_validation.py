@@ -320,6 +320,30 @@ def test_a_heading_is_hashes_then_a_space_as_in_markdown(text, outcome):
         assert [(s.heading, s.paragraphs) for s in parse_sections(text)] == outcome
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "\ufeffLead.\n",
+            "line 1: the file starts with a byte-order mark (U+FEFF): save it as UTF-8 without one",
+        ),
+        ("Lead.\n\nA bell\x07 rang.\n", "line 3: control character U+0007 in the text"),
+        ("Lead.\n\nNUL\x00.\n", "line 3: control character U+0000 in the text"),
+        ("Lead.\n\nA C1\x85 control.\n", "line 3: control character U+0085 in the text"),
+        ("Lead.\n\nZero\ufeffwidth.\n", "line 3: invisible U+FEFF in the text"),
+    ],
+)
+def test_invisible_characters_are_refused_with_their_line(text, problem):
+    """Served verbatim, a byte-order mark or a control character would sit unseen in a
+    paragraph and shift every offset after it."""
+    with pytest.raises(TextFormatError, match=re.escape(problem)):
+        parse_sections(text)
+
+
+def test_a_tab_inside_a_paragraph_is_text():
+    assert parse_sections("A\tB.\n")[0].paragraphs == ("A\tB.",)
+
+
 def test_organization_must_agree_across_articles(corpus_copy):
     other = "sample-northwind-tools-for-the-port"
     corpus_copy.edit_annotations(lambda d: d["organizations"][0].update(kind="company"), other)

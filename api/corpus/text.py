@@ -18,6 +18,10 @@ HEADING_MARK = "## "
 # A Markdown (ATX) heading of any level: one to six hashes, then a space or the end.
 _ANY_HEADING = re.compile(r"#{1,6}(?: |$)")
 LEAD_SECTION_ID = "lead"
+# Characters no reader sees, served verbatim in a paragraph and shifting every offset
+# after them: C0 and C1 controls (a tab aside) and U+FEFF, the byte-order mark some
+# editors write first.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
 
 
 class TextFormatError(ValueError):
@@ -47,6 +51,9 @@ def _blocks(text: str) -> list[tuple[int, str]]:
     """Split text into (line number, block) pairs, enforcing the block rules."""
     if "\r" in text:
         raise TextFormatError(text[: text.index("\r")].count("\n") + 1, "carriage return found")
+    invisible = _INVISIBLE.search(text)
+    if invisible:
+        raise TextFormatError(text[: invisible.start()].count("\n") + 1, _unseen(invisible))
     if not text.endswith("\n") or text.endswith("\n\n"):
         raise TextFormatError(text.count("\n") + 1, "the file must end with exactly one newline")
     blocks = []
@@ -61,6 +68,14 @@ def _blocks(text: str) -> list[tuple[int, str]]:
         blocks.append((line, block))
         line += 2
     return blocks
+
+
+def _unseen(found: re.Match) -> str:
+    if found.group() != "\ufeff":
+        return f"control character U+{ord(found.group()):04X} in the text"
+    if found.start() == 0:
+        return "the file starts with a byte-order mark (U+FEFF): save it as UTF-8 without one"
+    return "invisible U+FEFF in the text"
 
 
 def parse_sections(text: str) -> list[ParsedSection]:
