@@ -71,6 +71,18 @@ def test_json_that_python_reads_but_annotations_cannot_be(corpus_copy, text, pro
     assert problems_of(corpus_copy) == [f"{corpus_copy.shown()}: {problem}"]
 
 
+@pytest.mark.parametrize("name", ["article.md", "annotations.json"])
+def test_a_file_not_in_utf8_names_its_line_and_byte(corpus_copy, name):
+    path = corpus_copy.folder() / name
+    data = path.read_bytes()
+    at = data.index(b"\n", data.index(b"\n") + 1) + 1  # the start of line 3
+    path.write_bytes(data[:at] + "Café".encode("latin-1") + data[at:])
+    assert problems_of(corpus_copy) == [
+        f"{corpus_copy.shown(name=name)}: line 3: not UTF-8: byte {at + 3} is 0xe9. Text in"
+        " Latin-1 or Windows-1252 must be converted (iconv -f latin1 -t utf-8)"
+    ]
+
+
 def test_unknown_field(corpus_copy):
     corpus_copy.edit_annotations(lambda d: d["organizations"][1].update(headquarters="x"))
     assert problems_of(corpus_copy) == [

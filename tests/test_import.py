@@ -453,7 +453,10 @@ def test_a_long_title_makes_an_id_within_the_limit(tmp_path):
     ("content", "message"),
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a binary file, not text"),
-        ("Caf\xe9 au lait, 10 \xa3.\n".encode("latin-1"), "not UTF-8 (byte 3 is 0xe9"),
+        (
+            "One.\nCaf\xe9 au lait, 10 \xa3.\n".encode("latin-1"),
+            "input.txt: line 2: not UTF-8: byte 8 is 0xe9. Text in Latin-1",
+        ),
         (b"", "no text"),
     ],
 )

@@ -31,9 +31,11 @@ from article_data_api.corpus.loader import (
     TEXT_FILE,
     CorpusError,
     MissingFile,
+    NotUtf8,
     Problem,
     UnreadableFile,
     article_folders,
+    decode_utf8,
     load_article,
     read_article_file,
 )
@@ -132,12 +134,9 @@ def read_input(source: Path) -> str:
     if b"\0" in data:
         raise ImportRefused(f"{source}: a binary file, not text")
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ImportRefused(
-            f"{source}: not UTF-8 (byte {error.start} is {data[error.start]:#04x}; Latin-1 or"
-            " Windows-1252 text must be converted first, e.g. with iconv -f latin1 -t utf-8)"
-        ) from None
+        text = decode_utf8(data)
+    except NotUtf8 as error:
+        raise ImportRefused(f"{source}: line {error.line}: {error}") from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 

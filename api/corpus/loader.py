@@ -216,6 +216,25 @@ def _read_or_why(path: Path) -> bytes | UnreadableFile:
         return error
 
 
+class NotUtf8(ValueError):
+    """A file that is not UTF-8: the line and byte where it stops being so, and what to do."""
+
+    def __init__(self, data: bytes, error: UnicodeDecodeError) -> None:
+        self.line = data.count(b"\n", 0, error.start) + 1
+        super().__init__(
+            f"not UTF-8: byte {error.start} is {data[error.start]:#04x}. Text in Latin-1 or"
+            " Windows-1252 must be converted (iconv -f latin1 -t utf-8)"
+        )
+
+
+def decode_utf8(data: bytes) -> str:
+    """``data`` as text; raise NotUtf8 where it is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise NotUtf8(data, error) from None
+
+
 def _bytes_of(data: bytes | UnreadableFile) -> bytes:
     if isinstance(data, UnreadableFile):
         raise data
@@ -236,14 +255,17 @@ def load_article(folder: Path, display_root: Path, files: ArticleFiles | None = 
             Problem(shown(""), "", f"the folder name is the article id: it {SLUG_ERROR}")
         )
     try:
-        parsed = parse_sections(_bytes_of(files.text).decode("utf-8"))
-    except (UnreadableFile, UnicodeDecodeError) as error:
+        parsed = parse_sections(decode_utf8(_bytes_of(files.text)))
+    except UnreadableFile as error:
         raise CorpusError([*problems, Problem(shown(TEXT_FILE), "", str(error))]) from error
+    except NotUtf8 as error:
+        problem = Problem(shown(TEXT_FILE), f"line {error.line}", str(error))
+        raise CorpusError([*problems, problem]) from error
     except TextFormatError as error:
         problems.append(Problem(shown(TEXT_FILE), f"line {error.line}", error.message))
         parsed = []
     try:
-        raw = _decoded(_bytes_of(files.annotations).decode("utf-8"))
+        raw = _decoded(decode_utf8(_bytes_of(files.annotations)))
         if not isinstance(raw, dict):
             raise NotAnnotations(
                 "must be a JSON object (title, organizations, events...),"
@@ -253,8 +275,11 @@ def load_article(folder: Path, display_root: Path, files: ArticleFiles | None = 
             data = _load_plain_annotations(raw)
         except NotPlain:
             data = _annotations_schema.load(raw)
-    except (UnreadableFile, UnicodeDecodeError, NotAnnotations) as error:
+    except (UnreadableFile, NotAnnotations) as error:
         raise CorpusError([*problems, Problem(shown(ANNOTATIONS_FILE), "", str(error))]) from error
+    except NotUtf8 as error:
+        problem = Problem(shown(ANNOTATIONS_FILE), f"line {error.line}", str(error))
+        raise CorpusError([*problems, problem]) from error
     except RecursionError as error:
         message = "nested too deeply to be annotations"
         raise CorpusError([*problems, Problem(shown(ANNOTATIONS_FILE), "", message)]) from error
