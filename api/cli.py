@@ -153,6 +153,10 @@ def review(article_id: str, corpus: Path | None, publish: bool) -> int:
             raise ImportRefused(f"no article {article_id!r} in {corpus}: no folder {folder}")
         session = Review(folder, sys.stdin, sys.stdout)
         published = session.run(publish)
+    except CorpusError as error:
+        print_problems(error, corpus)
+        print("article-data-api review: fix the draft, then review it", file=sys.stderr)
+        return 1
     except (ImportRefused, UnreadableFile, ReviewStopped, ValueError) as error:
         print(f"article-data-api review: {error}", file=sys.stderr)
         return 1

@@ -375,6 +375,32 @@ def test_review_of_an_article_that_is_not_there_names_it(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("broken", "problem"),
+    [
+        (lambda data: data.pop("organizations"), "organizations: Missing data for required field."),
+        (
+            lambda data: data["events"][0].pop("date"),
+            "events[0].date: Missing data for required field.",
+        ),
+        (lambda data: data["organizations"][0].pop("name"), "organizations[0].name: Missing data"),
+    ],
+)
+def test_review_of_a_draft_that_does_not_validate_lists_its_problems(tmp_path, broken, problem):
+    # A draft edited by hand: review walked it and ended in a KeyError traceback.
+    corpus = tmp_path / "corpus"
+    imported = import_article(RIVERSIDE_MARKDOWN, corpus, article_id="riverside")
+    data = annotations_of(imported.folder)
+    broken(data)
+    (imported.folder / "annotations.json").write_text(json.dumps(data), "utf-8")
+    result = run("review", "riverside", "--corpus", corpus, stdin="a\n" * 50)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert problem in result.stderr
+    assert "fix the draft, then review it" in result.stderr
+    assert annotations_of(imported.folder) == data
+
+
 def test_review_keeps_only_an_edit_that_validates_and_does_not_publish_what_is_left(tmp_path):
     corpus = tmp_path / "corpus"
     imported = import_article(RIVERSIDE_MARKDOWN, corpus, article_id="riverside")

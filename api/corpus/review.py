@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from article_data_api.corpus.importer import problems_of
-from article_data_api.corpus.loader import ANNOTATIONS_FILE, TEXT_FILE, read_article_file
+from article_data_api.corpus.loader import (
+    ANNOTATIONS_FILE,
+    TEXT_FILE,
+    load_article,
+    read_article_file,
+)
 from article_data_api.corpus.text import slugify
 from article_data_api.schemas.fields import EVENT_STATUSES, ORGANIZATION_KINDS
 
@@ -41,6 +46,9 @@ class Review:
     """One review session of the article in ``folder``."""
 
     def __init__(self, folder: Path, answers: TextIO, out: TextIO) -> None:
+        """Read the draft in ``folder``; raise CorpusError when it does not validate, since
+        the walk reads what validation guarantees (a draft may have been edited by hand)."""
+        load_article(folder, folder.parent.parent)
         self.folder = folder
         self.answers = answers
         self.out = out
