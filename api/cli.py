@@ -8,10 +8,12 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from article_data_api.config import (
     DEFAULT_KEEP,
     ConfigError,
+    bind_address,
     bundled_corpus,
     flag,
     log_level,
@@ -23,6 +25,8 @@ from article_data_api.corpus.loader import CorpusError, UnreadableFile
 from article_data_api.corpus.review import Review, ReviewStopped
 from article_data_api.corpus.web_page import MissingExtra
 from article_data_api.logs import configure_logging
+
+T = TypeVar("T")
 
 
 def print_problems(error: CorpusError, corpus_dir: Path) -> int:
@@ -163,12 +167,12 @@ def review(article_id: str, corpus: Path | None, publish: bool) -> int:
     return 0 if published or not publish else 1
 
 
-def checked_option(check: Callable[[str, str], int], option: str) -> Callable[[str], int]:
+def checked_option(check: Callable[[str, str], T], option: str) -> Callable[[str], T]:
     """The argparse type of ``option``, checked as its environment variable is: a bad
     value is refused with the same message before anything starts (granian itself
     answered ``--port 70000`` with a traceback)."""
 
-    def parse(value: str) -> int:
+    def parse(value: str) -> T:
         try:
             return check(value, option)
         except ConfigError as error:
@@ -196,7 +200,17 @@ def serve(host: str | None, port: int | None, workers: int | None) -> int:
     settings = dataclasses.replace(
         settings, **{name: value for name, value in overrides.items() if value is not None}
     )
-    run(app, settings, "article_data_api:create_app")
+    try:
+        run(app, settings, "article_data_api:create_app")
+    except (OSError, RuntimeError) as error:
+        # granian's own errors as it binds and starts (a port in use, too many open
+        # files) arrive as these, with a Rust backtrace the operator cannot act on.
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        print(
+            f"article-data-api: cannot start: {settings.host}:{settings.port}: {reason}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -218,7 +232,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="article-data-api", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser("serve", help="run the API with granian")
-    serve_parser.add_argument("--host", help="address to bind (default: $HOST or 0.0.0.0)")
+    serve_parser.add_argument(
+        "--host",
+        type=checked_option(bind_address, "--host"),
+        help="IP address to bind (default: $HOST or 0.0.0.0)",
+    )
     serve_parser.add_argument(
         "--port",
         type=checked_option(port_number, "--port"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from importlib.metadata import version
@@ -57,9 +58,11 @@ def settings_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, Any]
         "ALLOW_OUTSIDE_LINKS": flag(environ, "ALLOW_OUTSIDE_LINKS"),
         "SERVE_DRAFTS": flag(environ, "SERVE_DRAFTS"),
     }
-    for name in ("ARTICLE_DATA_DIR", "SNAPSHOT_DIR", "PUBLIC_BASE_URL"):
+    for name in ("ARTICLE_DATA_DIR", "SNAPSHOT_DIR"):
         if environ.get(name):
             settings[name] = environ[name]
+    if environ.get("PUBLIC_BASE_URL"):
+        settings["PUBLIC_BASE_URL"] = public_base_url(environ["PUBLIC_BASE_URL"])
     if environ.get("CACHE_TYPE"):
         if environ["CACHE_TYPE"] not in CACHE_BACKENDS:
             raise ConfigError(
@@ -97,6 +100,41 @@ def port_number(value: str, source: str) -> int:
     if not (_digits(value) and 0 < int(value) < 65536):
         raise ConfigError(f"{source}={value!r}: must be a port number, 1 to 65535")
     return int(value)
+
+
+def bind_address(value: str, source: str) -> str:
+    """The IP address the server binds, given as ``source``; raise ConfigError unless it
+    is one (granian takes no host name, and answered one with a traceback)."""
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        raise ConfigError(
+            f"{source}={value!r}: must be an IP address to bind, such as 0.0.0.0 (every"
+            " interface), 127.0.0.1 (this machine only) or ::"
+        ) from None
+
+
+def public_base_url(value: str) -> str:
+    """PUBLIC_BASE_URL, which every absolute URL the API writes starts with; raise
+    ConfigError unless it is an http(s) URL with a host and nothing after its path."""
+    try:
+        parts = urlsplit(value)
+        valid = parts.port is None or parts.port > 0
+    except ValueError:
+        valid = False
+    if not (
+        valid
+        and parts.scheme in ("http", "https")
+        and parts.hostname
+        and "@" not in parts.netloc
+        and not (parts.query or parts.fragment or value.endswith(("?", "#")))
+    ):
+        raise ConfigError(
+            f"PUBLIC_BASE_URL={value!r}: must be the API's public URL, http or https with a"
+            " host and no query or fragment, such as https://api.example.com or"
+            " https://example.com/news-api"
+        )
+    return value
 
 
 def _digits(value: str) -> bool:

@@ -27,7 +27,7 @@ from granian.constants import Interfaces
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
 
-from article_data_api.config import log_level, port_number, positive_count
+from article_data_api.config import bind_address, log_level, port_number, positive_count
 
 # Python threads per worker that run the app. Requests are short and CPU-bound; a second
 # thread only contends for the worker's GIL, which SQLite and Tantivy drop and must then
@@ -97,7 +97,7 @@ def server_settings(environ: Mapping[str, str]) -> ServerSettings:
     """The server's settings, from the documented environment variables."""
     workers = environ.get("WORKERS", "")
     return ServerSettings(
-        host=environ.get("HOST", "0.0.0.0"),
+        host=bind_address(environ.get("HOST") or "0.0.0.0", "HOST"),
         port=port_number(environ.get("PORT", "8000"), "PORT"),
         workers=positive_count(workers, "WORKERS") if workers else usable_cpus(),
         log_level=log_level(environ),

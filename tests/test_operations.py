@@ -4,6 +4,7 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import requests
 from article_data_api.cli import main
 from article_data_api.config import ConfigError, settings_from_env
 from article_data_api.server import server_settings, usable_cpus
-from tests.helpers import SEED_URL, LiveServer
+from tests.helpers import CONSOLE_SCRIPT, SEED_URL, LiveServer
 
 
 def json_lines(text: str) -> list[dict]:
@@ -79,6 +80,10 @@ def test_default_workers_follow_the_cpu_quota_not_the_hosts_count(
             for given in ["0", "70000", "http"]
         ],
         *[("build", "--keep", given, "must be a whole number, 1 or more") for given in ["0", "-1"]],
+        *[
+            ("serve", "--host", given, "must be an IP address to bind, such as 0.0.0.0")
+            for given in ["not-a-host", "999.1.1.1", ""]
+        ],
     ],
 )
 def test_a_bad_option_is_refused_before_anything_starts(capsys, command, option, given, reason):
@@ -86,6 +91,32 @@ def test_a_bad_option_is_refused_before_anything_starts(capsys, command, option,
         main([command, option, given])
     assert exit_.value.code == 2
     assert f"{option}={given!r}: {reason}" in capsys.readouterr().err
+
+
+def test_a_port_in_use_is_one_line_not_a_traceback(corpus_copy, tmp_path):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    env = {
+        **os.environ,
+        "ARTICLE_DATA_DIR": str(corpus_copy.root),
+        "SNAPSHOT_DIR": str(tmp_path / "snapshots"),
+    }
+    try:
+        served = subprocess.run(
+            [CONSOLE_SCRIPT, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        taken.close()
+    assert served.returncode == 1
+    assert served.stderr == (
+        f"article-data-api: cannot start: 127.0.0.1:{port}: Address already in use (os error 98)\n"
+    )
 
 
 def test_the_app_never_runs_in_debug_mode(app):
@@ -291,6 +322,18 @@ def test_environment_settings_are_checked():
         ("PORT", "eighty", "PORT='eighty'"),
         ("PORT", "8⁰", "PORT='8⁰': must be a port number"),
         ("ALLOW_OUTSIDE_LINKS", "sure", "ALLOW_OUTSIDE_LINKS='sure'"),
+        ("HOST", "localhost", "HOST='localhost': must be an IP address to bind"),
+        *[
+            ("PUBLIC_BASE_URL", url, f"PUBLIC_BASE_URL={url!r}: must be the API's public URL")
+            for url in [
+                "example.com",
+                "ftp://example.com",
+                "https://",
+                "https://example.com/api?x=1",
+                "https://example.com/api#top",
+                "https://user@example.com",
+            ]
+        ],
     ],
 )
 def test_serve_refuses_bad_settings_with_a_message(monkeypatch, capsys, variable, value, message):
