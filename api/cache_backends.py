@@ -15,8 +15,13 @@ from typing import Any
 from flask import Flask
 from flask_caching.backends.base import BaseCache
 from flask_caching.backends.rediscache import RedisCache
+from redis.exceptions import RedisError
 
 from article_data_api.config import DEFAULT_CACHE_MAX_BYTES
+
+# What a backend raises while its server is down or unreachable: an outage, logged in one
+# line. Anything else is a fault in the backend's code, logged with its traceback.
+CACHE_OUTAGES = (RedisError, OSError)
 
 
 class MemoryCache(BaseCache):

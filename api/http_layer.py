@@ -35,6 +35,7 @@ from article_data_api.blueprint import (
     Match,
     routes_of,
 )
+from article_data_api.cache_backends import CACHE_OUTAGES
 from article_data_api.errors import problem_document
 from article_data_api.negotiation import LD_JSON, PROBLEM_JSON, negotiate
 from article_data_api.query import InvalidQuery, parse_query_string
@@ -315,8 +316,8 @@ class HttpLayer:
             return None
         try:
             data = self.cache.get(key)
-        except Exception:  # any backend failure: serve uncached rather than fail
-            self._cache_failed("get")
+        except Exception as error:  # any backend failure: serve uncached rather than fail
+            self._cache_failed("get", error)
             return None
         if data is None:
             return None
@@ -333,16 +334,18 @@ class HttpLayer:
             return
         try:
             self.cache.set(key, rendered.to_bytes())
-        except Exception:  # any backend failure: the response is still correct
-            self._cache_failed("set")
+        except Exception as error:  # any backend failure: the response is still correct
+            self._cache_failed("set", error)
 
-    def _cache_failed(self, operation: str) -> None:
+    def _cache_failed(self, operation: str, error: Exception) -> None:
         """Serve uncached for a moment rather than wait on a failing backend every request."""
         log.warning(
-            "response cache %s failed; serving uncached for %.0fs",
+            "response cache %s failed (%s: %s); serving uncached for %.0fs",
             operation,
+            type(error).__name__,
+            error,
             RETRY_CACHE_AFTER_SECONDS,
-            exc_info=True,
+            exc_info=not isinstance(error, CACHE_OUTAGES),
         )
         self.cache_retry_at = time.monotonic() + RETRY_CACHE_AFTER_SECONDS
 

@@ -129,7 +129,10 @@ def test_requests_survive_a_redis_outage_and_caching_resumes(api_on_redis, redis
         assert requests.get(api_on_redis.url + "/readyz", timeout=5).status_code == 200
     finally:
         revived.stop()
-    assert "response cache get failed; serving uncached" in api_on_redis.stop()
+    log = api_on_redis.stop()
+    # An outage is one line a second, saying why: not a traceback on every retry.
+    assert "response cache get failed (ConnectionError: Error 111 connecting to" in log
+    assert "Traceback" not in log
 
 
 def test_a_new_snapshot_never_reads_the_old_ones_entries_from_redis(
