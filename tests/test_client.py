@@ -97,6 +97,20 @@ def test_conditional_gets_revalidate_with_the_remembered_etag(api):
     assert session.statuses == [200, 304]
 
 
+def test_the_remembered_responses_are_bounded_least_recently_used_first(live_server):
+    # A walk of the archive made the client keep every page it had read: at 10^6
+    # articles, gigabytes of decoded bodies that would never be asked for again.
+    session = CountingSession()
+    client = ArticleClient(live_server.url, session=session, remembered=2)
+    client.get_article(SEED_ID)
+    client.get_article(SAMPLE_ID)
+    client.get_article(SEED_ID)  # revalidated: 304, and now the most recently used
+    client.list_organizations()  # the sample article goes
+    client.get_article(SEED_ID)
+    client.get_article(SAMPLE_ID)
+    assert session.statuses == [200, 200, 304, 200, 304, 200]
+
+
 def test_problems_become_one_exception_with_the_problem_fields(api):
     client, _ = api
     with pytest.raises(ProblemError) as caught:

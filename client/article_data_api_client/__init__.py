@@ -7,7 +7,8 @@
     for event in client.iter_timeline(article["id"], status="anticipated"):
         print(event["title"], event["date"]["label"])
 
-It remembers ETags and revalidates with If-None-Match, follows paging links, retries
+It remembers the ETags of its most recent responses and revalidates them with
+If-None-Match, follows paging links, retries
 idempotent GETs on connection errors and 503s with backoff, and raises ProblemError
 with the fields of the API's RFC 9457 problem details.
 """
@@ -15,6 +16,7 @@ with the fields of the API's RFC 9457 problem details.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urljoin
@@ -25,6 +27,9 @@ Resource = dict[str, Any]
 RETRY_STATUSES = frozenset({503})
 # The most items the API serves a page: an iterator asks for this many at a time.
 MAX_PAGE_SIZE = 100
+# Responses remembered for revalidation: a walk of the whole archive must not keep every
+# page it read.
+REMEMBERED_RESPONSES = 256
 
 
 class ProblemError(Exception):
@@ -51,6 +56,7 @@ class ArticleClient:
         retries: int = 3,
         backoff: float = 0.2,
         page_size: int = MAX_PAGE_SIZE,
+        remembered: int = REMEMBERED_RESPONSES,
     ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self.session = session or requests.Session()
@@ -58,7 +64,9 @@ class ArticleClient:
         self.retries = retries
         self.backoff = backoff
         self.page_size = page_size  # items per request of the iter_* methods
-        self._validated: dict[str, tuple[str, Any]] = {}  # url -> (ETag, decoded body)
+        self.remembered = remembered  # responses kept to revalidate, least recent out first
+        # Accept and URL -> (ETag, decoded body), least recently used first.
+        self._validated: OrderedDict[str, tuple[str, Any]] = OrderedDict()
 
     # Articles
     def list_articles(
@@ -296,6 +304,7 @@ class ArticleClient:
         key = f"{accept} {request.url}"
         headers = {"Accept": accept}
         if key in self._validated:
+            self._validated.move_to_end(key)
             headers["If-None-Match"] = self._validated[key][0]
         response = self._send(request.url, headers)
         if response.status_code == 304:
@@ -307,8 +316,11 @@ class ArticleClient:
                 problem = {"title": response.reason, "detail": response.text[:200]}
             raise ProblemError(problem, response.status_code)
         body = response.json()
-        if "ETag" in response.headers:
+        if "ETag" in response.headers and self.remembered:
             self._validated[key] = (response.headers["ETag"], body)
+            self._validated.move_to_end(key)
+            if len(self._validated) > self.remembered:
+                self._validated.popitem(last=False)
         return body
 
     def _send(self, url: str, headers: dict[str, str]) -> requests.Response:
