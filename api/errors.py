@@ -16,7 +16,7 @@ from article_data_api.negotiation import PROBLEM_JSON
 from article_data_api.query import invalid_params
 from article_data_api.schemas.resources import ProblemSchema
 from article_data_api.store.layout import SnapshotError
-from article_data_api.store.snapshot import PageError
+from article_data_api.store.snapshot import DamagedRecords, PageError
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,14 @@ def snapshot_gone(error: SnapshotError) -> Response:
     return problem_response(503, detail, {"Retry-After": "1"})
 
 
+def records_damaged(error: DamagedRecords) -> Response:
+    """A records file of the served snapshot that cannot be read: no answer from it can be
+    trusted, and only a rebuild mends it."""
+    log.error("the snapshot's records cannot be read: %s", error)
+    detail = f"The snapshot's records cannot be read ({error}): the operator must rebuild it."
+    return problem_response(503, detail)
+
+
 def _detail(status: int, error: HTTPException) -> str:
     """Our own words for errors raised without a message (never Werkzeug's stock text)."""
     path = request.script_root + request.path
@@ -97,6 +105,7 @@ class ProblemApi(Api):
         super().init_app(app, *args, **kwargs)
         app.register_error_handler(PageError, bad_parameter)
         app.register_error_handler(SnapshotError, snapshot_gone)
+        app.register_error_handler(DamagedRecords, records_damaged)
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         data = getattr(error, "data", None) or {}

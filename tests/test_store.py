@@ -29,6 +29,7 @@ from article_data_api.store.layout import (
     SnapshotDir,
     SnapshotError,
 )
+from article_data_api.store.records import shard_file, shard_of
 from article_data_api.store.snapshot import Snapshot
 from bench.make_corpus import write_corpus
 from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID, SEED_URL, LiveServer
@@ -387,6 +388,30 @@ def test_requests_to_a_removed_snapshot_are_503_problems(corpus_copy, tmp_path, 
         r.exc_info is None and "no snapshot is published" in r.getMessage() for r in unserved
     )
     assert later[0].get_json()["detail"] == "No snapshot of the archive can be served yet."
+
+
+def test_records_damaged_in_place_are_a_503_problem_not_a_500(corpus_copy, snapshots, caplog):
+    # Same size, other bytes (a bad disk, a careless copy): the file passes the size check
+    # at open, and SQLite only finds the damage as it reads.
+    report = build(corpus_copy, snapshots)
+    shard = snapshots.folder(report.version) / shard_file(shard_of(SEED_ID))
+    damaged = bytearray(shard.read_bytes())
+    damaged[4096::7] = b"\xab" * len(damaged[4096::7])
+    shard.write_bytes(damaged)
+    client = create_app({"SNAPSHOT_DIR": str(snapshots.root)}).test_client()
+    response = client.get(SEED_URL)
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["detail"] == (
+        "The snapshot's records cannot be read (database disk image is malformed):"
+        " the operator must rebuild it."
+    )
+    logged = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert [r.getMessage() for r in logged] == [
+        "the snapshot's records cannot be read: database disk image is malformed"
+    ]
+    assert logged[0].exc_info is None
+    assert client.get(f"/v1/articles/{SAMPLE_ID}").status_code == 200  # other shards serve
 
 
 def test_records_are_read_only_for_the_server(corpus_copy, snapshots):

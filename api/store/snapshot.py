@@ -48,6 +48,12 @@ ARTICLE_FACETS = {"organization": "organization", "kind": "kind", "month": "mont
 EVENT_FACETS = {"organization": "organization", "status": "status", "month": "month"}
 
 
+# What a read of a records file damaged in place raises (it passed the size check at open;
+# SQLite finds the damage only as it reads): answered as a problem without the error
+# handlers knowing the backend.
+DamagedRecords = sqlite3.DatabaseError
+
+
 class PageError(ValueError):
     """A paging argument that cannot be honoured: names the parameter and says why."""
 
