@@ -144,6 +144,8 @@ def import_source(
         print(f"  [{event['status']}, {when}, {event['date']['label']!r}] {event['title']}")
     for note in imported.dropped:
         print(f"  left out, as it would not validate: {note}")
+    for part in imported.left_out:
+        print(f"left out of the text, as it has none to keep: {part}")
     print(f"next: article-data-api review {imported.folder.name} --corpus {corpus} --publish")
     return 0
 

@@ -135,6 +135,33 @@ def test_markdown_drops_an_empty_heading_and_keeps_a_hashtag_paragraph(tmp_path)
     ]
 
 
+def test_markdown_is_imported_as_its_text_without_the_markup(tmp_path):
+    # The markup was kept as text: "**first**", "[link](url)", and a list's items run
+    # together as one paragraph ("- one - two").
+    source = tmp_path / "marked.md"
+    source.write_text(
+        "# Marked up\n\n"
+        "The **first** paragraph links [NVIDIA](https://nvidia.com), says *so*, and `runs`.\n"
+        "It wraps onto a second line, AT&amp;T and a \\*star\\*.\n\n"
+        "- one item\n- two items\n\n"
+        "> A quoted line.\n\n"
+        "Setext heading\n--------------\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "![a chart](chart.png)\n\n"
+        "<div>raw html</div>\n\n"
+        "Last with <b>bold</b> words.\n",
+        "utf-8",
+    )
+    imported = import_article(source, tmp_path / "c", article_id="marked")
+    assert (imported.folder / "article.md").read_text("utf-8") == (
+        "The first paragraph links NVIDIA, says so, and runs. It wraps onto a second line,"
+        " AT&T and a *star*.\n\n"
+        "one item\n\ntwo items\n\nA quoted line.\n\n## Setext heading\n\nLast with bold words.\n"
+    )
+    assert imported.annotations["title"] == "Marked up"
+    assert imported.left_out == ["a table (line 14)", "an image (line 18)", "HTML (line 20)"]
+
+
 def test_markdown_with_only_a_title_is_refused(tmp_path):
     source = tmp_path / "title.md"
     source.write_text("# Only a title\n", "utf-8")

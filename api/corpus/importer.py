@@ -21,7 +21,7 @@ import json
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ from article_data_api.corpus.text import (
     parse_sections,
     slugify,
 )
-from article_data_api.corpus.web_page import WebPage, read_page
+from article_data_api.corpus.web_page import IMPORT_EXTRA, MissingExtra, WebPage, read_page
 from article_data_api.schemas.fields import SLUG_ERROR, SLUG_MAX_LENGTH, is_slug
 
 MAX_HEADING_CHARACTERS = 80
@@ -81,6 +81,7 @@ class Imported:
     annotations: dict[str, Any]
     backup: Path | None
     dropped: list[str]  # suggestions left out because they would not validate
+    left_out: list[str] = field(default_factory=list)  # parts of the input with no text
 
 
 def is_heading(line: str) -> bool:
@@ -105,22 +106,66 @@ def to_markdown(lines: list[str], heading_lines: set[int] | None = None) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def markdown_to_article(text: str) -> tuple[str, str | None]:
-    """Markdown as the corpus keeps it (every heading level a ``## `` heading, each
-    paragraph on one line), and its title: a ``#`` heading before any text."""
+@dataclass(frozen=True)
+class MarkdownArticle:
+    markdown: str  # in the corpus's article.md format
+    title: str | None  # a level-1 heading before any text
+    left_out: list[str]  # what has no text to keep: tables, images, HTML, by line
+
+
+def markdown_to_article(text: str) -> MarkdownArticle:
+    """Markdown's text as the corpus keeps it: the markup gone (emphasis, links and code
+    marks; entities and escapes read), a paragraph for each paragraph, list item, quoted
+    paragraph and code block, every heading level a ``## `` heading. Parsed as CommonMark
+    (markdown-it), so that a list or a wrapped line reads as Markdown means it."""
+    tokens = _markdown_parser().parse(text)
     blocks: list[str] = []
     title = None
-    for block in re.split(r"\n\s*\n", text.strip()):
-        if re.fullmatch(r"#{1,6}(?:\s+#*)?", block.strip()):
-            continue  # an empty heading: nothing to keep
-        heading = re.fullmatch(r"(#{1,6})\s+(.+?)\s*#*", block.strip())
-        if heading and heading.group(1) == "#" and not blocks and title is None:
-            title = heading.group(2)
-        elif heading:
-            blocks.append(HEADING_MARK + heading.group(2))
-        else:
-            blocks.append(re.sub(r"\s+", " ", block).strip())
-    return "\n\n".join(b for b in blocks if b) + "\n", title
+    left_out = []
+    for before, token in zip([None, *tokens], tokens, strict=False):
+        line = token.map[0] + 1 if token.map else None
+        if token.type == "inline" and before is not None and before.type == "heading_open":
+            heading = _plain_text(token)
+            if not heading:
+                continue  # an empty heading: nothing to keep
+            if before.tag == "h1" and not blocks and title is None:
+                title = heading
+            else:
+                blocks.append(HEADING_MARK + heading)
+        elif token.type == "inline" and before is not None and before.type == "paragraph_open":
+            if any(child.type == "image" for child in token.children or ()):
+                left_out.append(f"an image (line {line})")
+            blocks.append(_plain_text(token))
+        elif token.type in ("fence", "code_block"):
+            blocks.append(re.sub(r"\s+", " ", token.content).strip())
+        elif token.type == "table_open":
+            left_out.append(f"a table (line {line})")
+        elif token.type == "html_block":
+            left_out.append(f"HTML (line {line})")
+    markdown = "\n\n".join(b for b in blocks if b) + "\n"
+    return MarkdownArticle(markdown, title, left_out)
+
+
+def _markdown_parser() -> Any:
+    """CommonMark with tables (so that a table is found, and left out, not read as text)."""
+    try:
+        from markdown_it import MarkdownIt
+    except ImportError as error:
+        raise MissingExtra(
+            f"importing Markdown needs {error.name}, from the import extra: {IMPORT_EXTRA}"
+        ) from None
+    return MarkdownIt("commonmark").enable("table")
+
+
+def _plain_text(inline: Any) -> str:
+    """An inline token's text on one line: text and code kept, line breaks a space, marks,
+    images and inline HTML tags dropped (the words between tags are text tokens)."""
+    parts = [
+        " " if child.type in ("softbreak", "hardbreak") else child.content
+        for child in inline.children or ()
+        if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+    ]
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
 def read_input(source: Path) -> str:
@@ -219,6 +264,7 @@ def import_article(
     _refuse_unsafe_corpus(corpus)
     text = read_input(source)
     page: WebPage | None = None
+    left_out: list[str] = []
     if _is_html(source, text):
         if heading_lines:
             raise ImportRefused("--heading-line is for plain text; a page marks its headings")
@@ -230,10 +276,11 @@ def import_article(
     elif source.suffix.lower() in MARKDOWN_SUFFIXES:
         if heading_lines:
             raise ImportRefused("--heading-line is for plain text; Markdown marks its headings")
-        markdown, markdown_title = markdown_to_article(text)
+        parsed = markdown_to_article(text)
+        markdown, left_out = parsed.markdown, parsed.left_out
         if not markdown.strip():
             raise ImportRefused(f"{source}: no text besides its title")
-        title = title or markdown_title
+        title = title or parsed.title
     else:
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         if not lines:
@@ -261,7 +308,7 @@ def import_article(
     (folder / ANNOTATIONS_FILE).write_text(
         json.dumps(annotations, ensure_ascii=False, indent=2) + "\n", "utf-8"
     )
-    return Imported(folder, sections, annotations, backup, dropped)
+    return Imported(folder, sections, annotations, backup, dropped, left_out)
 
 
 def draft_annotations(
