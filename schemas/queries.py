@@ -22,7 +22,8 @@ MAX_QUERY_CHARACTERS = 256
 SEARCH_SYNTAX = (
     'Words are matched stemmed (`launched` finds "launch"), in the title, the headings and'
     ' the paragraphs; every word must match. `"an exact phrase"` must match as written,'
-    " a hyphenated word is a phrase (`open-weight`), `-word` excludes, and `a OR b` matches"
+    " a hyphenated word is a phrase (`open-weight`), a possessive is its word (`Mistral's`),"
+    " `-word` excludes, and `a OR b` matches"
     " either (an OR with no word before it is the word). At most 256 characters and 32"
     " words; a q with no letter or digit is a 400."
 )

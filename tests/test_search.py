@@ -185,6 +185,10 @@ def test_a_title_hit_outranks_a_body_hit(client):
         ("zeppelin nowhere", []),
         ("OR", []),  # alone, it is the word "or", which no article holds
         ("x" * 41, []),  # longer than any indexed word: found nowhere
+        # A possessive finds the word: the index holds "zeppelin", never "zeppelin's".
+        ("zeppelin's", ["zeppelin-in-the-title", "zeppelin-in-the-body"]),
+        ("hangar%E2%80%99s -dock", ["zeppelin-in-the-title"]),
+        ('"zeppelin\'s"', []),  # quoted, it is the exact words "zeppelin s"
     ],
 )
 def test_the_search_syntax(client, q, expected):

@@ -2,8 +2,8 @@
 
 The syntax is a web search box's: words (stemmed, English), "exact phrases", -excluded
 words and OR between alternatives. A hyphenated word is a phrase ("open-weight" is
-"open weight"). Every word or phrase must match somewhere, unless joined to a neighbour
-by OR.
+"open weight"); a possessive outside quotes is its word ("Mistral's" is "Mistral").
+Every word or phrase must match somewhere, unless joined to a neighbour by OR.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ ARTICLE_FIELDS = (("title", 3.0), ("headings", 2.0), ("body", 1.0))
 EVENT_FIELDS = (("text", 1.0),)
 _QUERY_PART = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+# A possessive ending, with either apostrophe: typed in a search box, it means the word,
+# which the index holds wherever the possessive occurs too.
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
 
 def analyzer() -> tantivy.TextAnalyzer:
@@ -106,6 +109,7 @@ def parse_query(text: str, stemmer: tantivy.TextAnalyzer) -> ParsedQuery:
         if word is not None:
             excluded = word.startswith("-") and len(word) > 1
             negated, word = ("-", word[1:]) if excluded else ("", word)
+            word = _POSSESSIVE.sub("", word)
         tokens = tuple(stemmer.analyze(quoted if word is None else word))
         if not tokens:
             if _LETTER_OR_DIGIT.search(quoted if word is None else word) and not negated:
