@@ -18,4 +18,10 @@ def negotiate(accept: str, offered: tuple[str, ...] = ALL_REPRESENTATIONS) -> st
     if accept in ("", "*/*"):  # most clients: no parsing needed
         return offered[0]
     parsed = parse_accept_header(accept, MIMEAccept)
-    return parsed.best_match(offered) if parsed else offered[0]
+    if not parsed:
+        return offered[0]
+    # Werkzeug matches a range's parameters too, yet none changes what is sent: JSON is
+    # UTF-8 whatever the charset asked, and the JSON-LD is compacted with its context,
+    # whatever the profile. Each range is matched on its type alone.
+    bare = MIMEAccept([(value.split(";", 1)[0].strip(), quality) for value, quality in parsed])
+    return bare.best_match(offered)

@@ -16,7 +16,8 @@ from tests.helpers import PORT_ID, SAMPLE_ID, SEED_URL
 
 SCHEMA = "http://schema.org/"
 CONTEXT_COPY = Path(__file__).parent / "data" / "schema-org-context.jsonld"
-LD = {"Accept": "application/ld+json"}
+LD_TYPE = "application/ld+json"
+LD = {"Accept": LD_TYPE}
 HOST = "http://localhost"  # the test client's own host: ids are absolute on it
 
 
@@ -249,6 +250,23 @@ def test_each_representation_has_its_own_etag_and_cache_entry(client):
     )
     assert again.status_code == 304
     assert client.get(SEED_URL).get_json()["id"]  # JSON is still JSON after JSON-LD was cached
+
+
+@pytest.mark.parametrize(
+    ("accept", "served"),
+    [
+        ("application/json; charset=utf-8", "application/json"),
+        ("application/json;charset=UTF-8, */*;q=0.1", "application/json"),
+        ('application/ld+json; profile="http://www.w3.org/ns/json-ld#compacted"', LD_TYPE),
+        ('application/ld+json;profile="http://schema.org";q=0.9, application/json;q=0.5', LD_TYPE),
+    ],
+)
+def test_media_type_parameters_do_not_rule_a_representation_out(client, accept, served):
+    # Werkzeug matches parameters too, so "application/json; charset=utf-8", which many
+    # HTTP libraries send, got a 406; so did JSON-LD's own profile parameter.
+    response = client.get(SEED_URL, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == served
 
 
 @pytest.mark.parametrize(
