@@ -44,10 +44,16 @@ def problem_response(
     return Response(document, status=status, headers=headers, mimetype=PROBLEM_JSON)
 
 
+def invalid_detail(params: list[dict[str, Any]]) -> str:
+    """The detail of a 400 that lists ``params``: ``Invalid parameters: limit, q.``, a
+    parameter with no name (``?=1``) shown as ``''``."""
+    return "Invalid parameters: " + ", ".join(p["name"] or "''" for p in params) + "."
+
+
 def bad_parameter(error: PageError) -> Response:
     """A query parameter that parsed, but that the data cannot honour."""
     params = [{"name": error.parameter, "location": "query", "reason": error.reason}]
-    return problem_response(400, f"Invalid parameters: {error.parameter}.", invalid_params=params)
+    return problem_response(400, invalid_detail(params), invalid_params=params)
 
 
 def snapshot_gone(error: SnapshotError) -> Response:
@@ -119,10 +125,7 @@ class ProblemApi(Api):
                 for messages in data["messages"].values()
                 for entry in invalid_params(messages, {})
             ]
-            names = ", ".join(param["name"] for param in params)
-            return problem_response(
-                status, f"Invalid parameters: {names}.", headers, invalid_params=params
-            )
+            return problem_response(status, invalid_detail(params), headers, invalid_params=params)
         detail = data.get("message") or _detail(status, error)
         return problem_response(status, detail, headers)
 

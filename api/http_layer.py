@@ -36,7 +36,7 @@ from article_data_api.blueprint import (
     routes_of,
 )
 from article_data_api.cache_backends import CACHE_OUTAGES
-from article_data_api.errors import problem_document
+from article_data_api.errors import invalid_detail, problem_document
 from article_data_api.negotiation import LD_JSON, PROBLEM_JSON, negotiate
 from article_data_api.query import InvalidQuery, parse_query_string
 from article_data_api.response_cache import cache_of
@@ -302,10 +302,8 @@ class HttpLayer:
 
     @staticmethod
     def _invalid(error: InvalidQuery, instance: str) -> Rendered:
-        names = ", ".join(param["name"] for param in error.params)
-        return Rendered.problem(
-            400, f"Invalid parameters: {names}.", instance, invalid_params=error.params
-        )
+        detail = invalid_detail(error.params)
+        return Rendered.problem(400, detail, instance, invalid_params=error.params)
 
     @staticmethod
     def _wants_gzip(environ: dict, rendered: Rendered) -> bool:

@@ -80,6 +80,12 @@ def test_unknown_query_parameter_is_named(client, url, name, reason):
     assert body["detail"] == f"Invalid parameters: {name}."
 
 
+def test_a_parameter_with_no_name_is_shown_as_empty_quotes(client):
+    body = problem(client.get("/v1/organizations?=1"), 400)
+    assert body["detail"] == "Invalid parameters: ''."  # was "Invalid parameters: ."
+    assert body["invalid_params"][0]["name"] == ""
+
+
 def test_an_unknown_parameter_where_none_are_known_lists_nothing():
     """flask-smorest's own parsing errors arrive without the schema's names."""
     assert invalid_params({"zz": [UNKNOWN_FIELD]}, {}) == [
