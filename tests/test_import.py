@@ -525,6 +525,35 @@ def test_a_missing_input_is_named_as_missing(tmp_path):
         read_input(tmp_path / "gone.txt")
 
 
+@pytest.mark.parametrize(
+    "declared",
+    [
+        '<meta charset="windows-1252">',
+        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',
+    ],
+)
+def test_a_page_in_the_charset_it_declares_is_read_in_it(tmp_path, declared):
+    # A page saved from an older news site is often Windows-1252, and says so: it was
+    # refused as "not UTF-8".
+    page = NORHAVEN_PAGE.read_text("utf-8").replace("\U0001f6a2", "")  # no emoji in 1252
+    as_utf8, as_1252 = tmp_path / "utf8.html", tmp_path / "cp1252.html"
+    as_utf8.write_text(page, "utf-8")
+    as_1252.write_bytes(page.replace('<meta charset="utf-8">', declared).encode("cp1252"))
+    expected = import_article(as_utf8, tmp_path / "a", article_id="x")
+    imported = import_article(as_1252, tmp_path / "b", article_id="x")
+    text = (imported.folder / "article.md").read_text("utf-8")
+    assert text == (expected.folder / "article.md").read_text("utf-8")
+    assert "’" in text
+
+
+def test_a_page_that_declares_no_charset_is_still_refused_unless_utf8(tmp_path):
+    source = tmp_path / "page.html"
+    page = NORHAVEN_PAGE.read_text("utf-8").replace('<meta charset="utf-8">', "")
+    source.write_bytes(page.replace("\U0001f6a2", "").encode("cp1252"))
+    with pytest.raises(ImportRefused, match="not UTF-8: byte"):
+        import_article(source, tmp_path / "c", article_id="x")
+
+
 def test_dev_zero_and_oversized_input_are_refused_without_reading_them_whole():
     started = time.monotonic()
     with pytest.raises(ImportRefused, match="not a regular file but a character device"):

@@ -16,6 +16,7 @@ the old folder as a backup of its own.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import re
@@ -181,8 +182,46 @@ def read_input(source: Path) -> str:
     try:
         text = decode_utf8(data)
     except NotUtf8 as error:
-        raise ImportRefused(f"{source}: line {error.line}: {error}") from None
+        declared = _declared_charset(source, data)
+        if declared is None:
+            raise ImportRefused(f"{source}: line {error.line}: {error}") from None
+        try:
+            text = data.decode(declared)
+        except UnicodeDecodeError as wrong:
+            raise ImportRefused(
+                f"{source}: not {declared}, which the page declares: byte {wrong.start} is"
+                f" {data[wrong.start]:#04x}"
+            ) from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+# <meta charset="..."> or <meta http-equiv="Content-Type" content="...; charset=...">.
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9._:-]+)", re.IGNORECASE)
+# Labels that browsers read as Windows-1252 (the WHATWG Encoding standard), as the pages
+# that declare them mean them: their quotes and dashes are in 0x80-0x9f.
+_WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "l1", "cp819", "ascii", "us-ascii"}
+
+
+def _declared_charset(source: Path, data: bytes) -> str | None:
+    """The charset, other than UTF-8, that a web page declares in its first 1024 bytes
+    (where browsers look for it), as Python names it; None when it declares none that
+    Python knows."""
+    head = data[:1024]
+    if source.suffix.lower() not in HTML_SUFFIXES and not head.lstrip()[:14].lower().startswith(
+        (b"<!doctype html", b"<html")
+    ):
+        return None
+    found = _META_CHARSET.search(head)
+    if found is None:
+        return None
+    label = found.group(1).decode("ascii").lower()
+    if label in _WINDOWS_1252_LABELS:
+        return "cp1252"
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return None if name == "utf-8" else name
 
 
 def _is_html(source: Path, text: str) -> bool:
