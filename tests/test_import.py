@@ -238,6 +238,22 @@ def test_organizations_the_corpus_knows_are_found_by_their_names_and_aliases(tmp
     assert validate_corpus(corpus.root) == 4  # names and kinds agree across articles
 
 
+def test_a_known_organization_keeps_its_name_when_an_alias_does_not_occur(tmp_path):
+    # "Mistral", the corpus's alias of Mistral AI, occurs here only inside "Mistral AI",
+    # which is no mention of the alias: the whole organization used to be left out.
+    corpus = CorpusCopy(tmp_path / "corpus")
+    source = tmp_path / "news.md"
+    source.write_text("# News\n\nMistral AI and NVIDIA said so on 3 June 2025.\n", "utf-8")
+    imported = import_article(source, corpus.root, article_id="news")
+    known = {org["id"]: org for org in imported.annotations["organizations"]}
+    assert set(known) == {"mistral-ai", "nvidia"}
+    assert known["mistral-ai"]["aliases"] == []
+    assert imported.dropped == [
+        "'Mistral AI': alias 'Mistral' left out: it never occurs on its own"
+    ]
+    assert validate_corpus(corpus.root) == 4
+
+
 def test_candidate_names_by_rule():
     sections = parse_sections(
         "After Northgate Energy signed, the Bank of England agreed. NVIDIA said so.\n\n"
