@@ -444,6 +444,33 @@ def test_review_of_a_draft_that_does_not_validate_lists_its_problems(tmp_path, b
     assert annotations_of(imported.folder) == data
 
 
+def test_review_keeps_no_edit_that_disagrees_with_the_corpus(tmp_path):
+    # An organization's name and kind agree across articles (check enforces it): an edit
+    # of NVIDIA's kind was kept and published, and the next check and build failed.
+    corpus = CorpusCopy(tmp_path / "corpus")
+    source = tmp_path / "news.md"
+    source.write_text("# News\n\nNVIDIA said so on 3 June 2025.\n", "utf-8")
+    imported = import_article(source, corpus.root, article_id="news")
+    assert [o["id"] for o in suggested(imported.annotations, "organizations")] == ["nvidia"]
+    answers = "e\n\nmedia\n" + "a\n" * 10
+    result = run("review", "news", "--corpus", corpus.root, "--publish", stdin=answers)
+    assert (
+        "not kept: kind 'media' differs from 'company', as 1 other article has it:"
+        " change it there first" in result.stdout
+    )
+    assert result.returncode == 1  # the organization is still to review
+    reviewed = annotations_of(imported.folder)
+    assert reviewed["status"] == "draft" and reviewed["organizations"][0]["kind"] == "company"
+    assert validate_corpus(corpus.root) == 4
+    # Edited by hand instead, the draft is not published either.
+    data = annotations_of(imported.folder)
+    data["organizations"][0]["kind"] = "media"
+    (imported.folder / "annotations.json").write_text(json.dumps(data), "utf-8")
+    result = run("review", "news", "--corpus", corpus.root, "--publish", stdin="a\n" * 10)
+    assert "Not published: NVIDIA: kind 'media' differs from 'company'" in result.stdout
+    assert result.returncode == 1 and annotations_of(imported.folder)["status"] == "draft"
+
+
 def test_review_keeps_only_an_edit_that_validates_and_does_not_publish_what_is_left(tmp_path):
     corpus = tmp_path / "corpus"
     imported = import_article(RIVERSIDE_MARKDOWN, corpus, article_id="riverside")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from article_data_api.corpus.importer import problems_of
+from article_data_api.corpus.importer import known_organizations, problems_of
 from article_data_api.corpus.loader import (
     ANNOTATIONS_FILE,
     TEXT_FILE,
@@ -49,6 +49,8 @@ class Review:
         """Read the draft in ``folder``; raise CorpusError when it does not validate, since
         the walk reads what validation guarantees (a draft may have been edited by hand)."""
         load_article(folder, folder.parent.parent)
+        # What the other articles say of each organization: its name and kind must agree.
+        self.known = {org.id: org for org in known_organizations(folder.parent.parent)}
         self.folder = folder
         self.answers = answers
         self.out = out
@@ -149,9 +151,10 @@ class Review:
         changed["kind"] = kind
         changed["suggested"] = False
         changed.pop("reason", None)
-        problems = problems_of(self.folder.name, self.markdown, edited)
-        if problems:
-            self.out.write("  not kept: " + "; ".join(p.message for p in problems) + "\n")
+        reasons = [p.message for p in problems_of(self.folder.name, self.markdown, edited)]
+        reasons += self._disagreements(changed)
+        if reasons:
+            self.out.write("  not kept: " + "; ".join(reasons) + "\n")
             self.tally.skipped += 1
             return
         org.clear()
@@ -159,6 +162,24 @@ class Review:
         for event, changed_event in zip(self.annotations["events"], edited["events"], strict=True):
             event["organizations"] = changed_event["organizations"]
         self.tally.edited += 1
+
+    def _disagreements(self, org: dict) -> list[str]:
+        """How ``org`` differs from the organization of the same id in other articles
+        (``check`` refuses a corpus where they differ)."""
+        known = self.known.get(org["id"])
+        if known is None:
+            return []
+        seen = (
+            "1 other article has it"
+            if known.articles == 1
+            else f"{known.articles} other articles have it"
+        )
+        return [
+            f"{field} {org[field]!r} differs from {getattr(known, field)!r}, as {seen}:"
+            " change it there first"
+            for field in ("name", "kind")
+            if org[field] != getattr(known, field)
+        ]
 
     def _reject_organization(self, org: dict) -> None:
         self.annotations["organizations"] = [
@@ -212,8 +233,14 @@ class Review:
             for item in self.annotations[collection]
             if item.get("suggested")
         )
+        # A draft edited by hand may disagree with the corpus: never published so.
+        disagreements = [
+            f"{org['name']}: {reason}"
+            for org in self.annotations["organizations"]
+            for reason in self._disagreements(org)
+        ]
         published = False
-        if publish and left == 0:
+        if publish and left == 0 and not disagreements:
             self.annotations["status"] = "published"
             published = True
         (self.folder / ANNOTATIONS_FILE).write_text(
@@ -224,8 +251,10 @@ class Review:
             f"\n{t.accepted} accepted, {t.edited} edited, {t.rejected} rejected,"
             f" {t.skipped} skipped; {left} suggestion(s) left.\n"
         )
-        if publish:
-            self.out.write(
-                "Published.\n" if published else "Not published: review every suggestion first.\n"
-            )
+        if publish and left:
+            self.out.write("Not published: review every suggestion first.\n")
+        elif publish and disagreements:
+            self.out.write("Not published: " + "; ".join(disagreements) + "\n")
+        elif publish:
+            self.out.write("Published.\n")
         return published
