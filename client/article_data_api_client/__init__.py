@@ -8,9 +8,9 @@
         print(event["title"], event["date"]["label"])
 
 It remembers the ETags of its most recent responses and revalidates them with
-If-None-Match, follows paging links, retries
-idempotent GETs on connection errors and 503s with backoff, and raises ProblemError
-with the fields of the API's RFC 9457 problem details.
+If-None-Match, follows paging links, retries idempotent GETs on connection errors and
+503s with backoff, and raises ProblemError with the fields of the API's RFC 9457 problem
+details.
 """
 
 from __future__ import annotations
