@@ -50,6 +50,7 @@ from article_data_api.corpus.text import (
     HEADING_MARK,
     ParsedSection,
     TextFormatError,
+    one_line,
     parse_sections,
     slugify,
 )
@@ -138,7 +139,7 @@ def markdown_to_article(text: str) -> MarkdownArticle:
                 left_out.append(f"an image (line {line})")
             blocks.append(_plain_text(token))
         elif token.type in ("fence", "code_block"):
-            blocks.append(re.sub(r"\s+", " ", token.content).strip())
+            blocks.append(one_line(token.content))
         elif token.type == "table_open":
             left_out.append(f"a table (line {line})")
         elif token.type == "html_block":
@@ -166,7 +167,7 @@ def _plain_text(inline: Any) -> str:
         for child in inline.children or ()
         if child.type in ("text", "code_inline", "softbreak", "hardbreak")
     ]
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+    return one_line("".join(parts))
 
 
 def read_input(source: Path) -> str:

@@ -40,6 +40,12 @@ class ParsedSection:
     paragraphs: tuple[str, ...]
 
 
+def one_line(text: str) -> str:
+    """An imported block's text on one line: its line breaks and runs of spaces are the
+    source's layout, not text."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def slugify(text: str) -> str:
     """Lower-case ASCII slug: 'What It's For' -> 'what-its-for'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -13,11 +13,10 @@ These libraries come with the ``import`` extra; the server never needs them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from types import ModuleType
 
-from article_data_api.corpus.text import HEADING_MARK
+from article_data_api.corpus.text import HEADING_MARK, one_line
 
 IMPORT_EXTRA = "pip install 'article-data-api[import]'"
 
@@ -50,11 +49,6 @@ def _libraries() -> tuple[ModuleType, ModuleType, ModuleType]:
     return trafilatura, htmldate, lxml.html
 
 
-def _one_line(text: str) -> str:
-    """A block's text on one line: the page's line breaks and runs of spaces are layout."""
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def read_page(html: str) -> WebPage:
     """The article in ``html``; raise ValueError when the page holds no article text."""
     trafilatura, htmldate, lxml_html = _libraries()
@@ -76,7 +70,7 @@ def read_page(html: str) -> WebPage:
     title = metadata.title if metadata else None
     blocks: list[str] = []
     for element in etree.fromstring(extracted.encode()).find("main").iter("head", "p", "item"):
-        text = _one_line("".join(element.itertext()))
+        text = one_line("".join(element.itertext()))
         if not text:
             continue
         if element.tag == "head":
