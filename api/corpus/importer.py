@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import itertools
 import json
 import re
 import shutil
@@ -124,7 +125,7 @@ def markdown_to_article(text: str) -> MarkdownArticle:
     blocks: list[str] = []
     title = None
     left_out = []
-    for before, token in zip([None, *tokens], tokens, strict=False):
+    for before, token in itertools.pairwise([None, *tokens]):
         line = token.map[0] + 1 if token.map else None
         if token.type == "inline" and before is not None and before.type == "heading_open":
             heading = _plain_text(token)
@@ -208,9 +209,8 @@ def _declared_charset(source: Path, data: bytes) -> str | None:
     (where browsers look for it), as Python names it; None when it declares none that
     Python knows."""
     head = data[:1024]
-    if source.suffix.lower() not in HTML_SUFFIXES and not head.lstrip()[:14].lower().startswith(
-        (b"<!doctype html", b"<html")
-    ):
+    # Latin-1 reads any bytes, and the markup that tells a page is ASCII.
+    if not _is_html(source, head.decode("latin-1")):
         return None
     found = _META_CHARSET.search(head)
     if found is None:
