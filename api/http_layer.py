@@ -40,7 +40,7 @@ from article_data_api.errors import invalid_detail, problem_document
 from article_data_api.negotiation import LD_JSON, PROBLEM_JSON, negotiate
 from article_data_api.query import InvalidQuery, parse_query_string
 from article_data_api.response_cache import cache_of
-from article_data_api.store import ENVIRON_KEY, SnapshotStore, store_of
+from article_data_api.store import ENVIRON_KEY, SnapshotStore, store_of, unservable
 from article_data_api.store.layout import SnapshotError
 
 if TYPE_CHECKING:
@@ -283,9 +283,7 @@ class HttpLayer:
             try:
                 snapshot = self.store.current()
             except SnapshotError as error:
-                log.error("no snapshot can be served: %s", error)
-                detail = "No snapshot of the archive can be served yet."
-                return Rendered.problem(503, detail, instance), None
+                return Rendered.problem(503, unservable(error), instance), None
             environ[ENVIRON_KEY] = snapshot
             version = snapshot.version
         return None, f"{version} {media_type}{base} {instance}?{query_key}"

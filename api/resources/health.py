@@ -13,7 +13,7 @@ from article_data_api.encoding import encode
 from article_data_api.response_cache import backend_name, cache_of
 from article_data_api.responses import json_response
 from article_data_api.schemas.resources import HealthSchema, ReadinessSchema
-from article_data_api.store import current_store
+from article_data_api.store import current_store, unservable
 from article_data_api.store.layout import SnapshotError
 
 blp = Blueprint("health", __name__, description="Health checks", reads_store=False)
@@ -46,8 +46,7 @@ class Readiness(MethodView):
         try:
             store = current_store()
         except SnapshotError as error:
-            log.error("no snapshot can be served: %s", error)
-            abort(503, message="No snapshot of the archive can be served yet.")
+            abort(503, message=unservable(error))
         backend = backend_name(current_app)
         if backend != "NullCache" and not cache_answers(cache_of(current_app), store.version):
             abort(503, message=f"The cache backend ({backend}) does not answer.")

@@ -219,6 +219,13 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = SnapshotStore(snapshots)
 
 
+def unservable(error: SnapshotError) -> str:
+    """Log why no snapshot can be served, in one line (through an outage, a traceback a
+    request would flood the log), and return what the 503 says."""
+    log.error("no snapshot can be served: %s", error)
+    return "No snapshot of the archive can be served yet."
+
+
 def store_of(app: Flask) -> SnapshotStore:
     return app.extensions[EXTENSION]
 
