@@ -12,9 +12,10 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from article_data_api.encoding import encode
-from article_data_api.negotiation import PROBLEM_JSON
+from article_data_api.negotiation import JSON, PROBLEM_JSON
 from article_data_api.query import invalid_params
 from article_data_api.schemas.resources import ProblemSchema
+from article_data_api.store import current_store
 from article_data_api.store.layout import SnapshotError
 from article_data_api.store.snapshot import DamagedRecords, PageError
 
@@ -89,17 +90,39 @@ def _detail(status: int, error: HTTPException) -> str:
 
 def _nearby_route() -> str | None:
     """The path this one was probably meant to be: without a trailing slash, or in lower
-    case (ids are lower-case slugs), if that path has a route."""
+    case (ids are lower-case slugs), if that path has a route and what it names exists."""
     adapter = current_app.url_map.bind("localhost", request.script_root)
     path = request.path
     for candidate in dict.fromkeys([path.rstrip("/"), path.lower(), path.lower().rstrip("/")]):
         if candidate and candidate != path:
             try:
-                adapter.match(candidate, "GET")
+                _, ids = adapter.match(candidate, "GET")
             except HTTPException:
                 continue
-            return candidate
+            return candidate if _names_something(ids) else None
     return None
+
+
+def _names_something(ids: dict[str, str]) -> bool:
+    """Whether every id of a route's path is in the store: a suggested path that only
+    leads to another 404 helps nobody."""
+    article_id, organization_id = ids.get("article_id"), ids.get("organization_id")
+    try:
+        store = current_store()
+        if article_id is None:
+            return organization_id is None or store.has_organization(organization_id)
+        return store.has_article(article_id) and (
+            ("section_id" not in ids or store.section(article_id, ids["section_id"]) is not None)
+            and (
+                "event_id" not in ids or store.event(article_id, ids["event_id"], JSON) is not None
+            )
+            and (
+                organization_id is None
+                or store.article_organization(article_id, organization_id, JSON) is not None
+            )
+        )
+    except (SnapshotError, DamagedRecords):  # the 404 stands; an unchecked guess does not
+        return False
 
 
 class ProblemApi(Api):

@@ -209,6 +209,28 @@ def test_a_typo_in_a_filter_is_a_400_that_offers_the_closest_ids(client, url, na
             "No organization with id 'nvidai'. Did you mean 'nvidia'?",
         ),
         ("/v1/nowhere", "There is no resource at /v1/nowhere."),
+        (
+            SEED_URL.upper(),
+            f"There is no resource at {SEED_URL.upper()}. Did you mean {SEED_URL}?",
+        ),
+        # The lower-case path has a route, but nothing is there: no suggestion that only
+        # leads to another 404.
+        ("/v1/articles/NOPE", "There is no resource at /v1/articles/NOPE."),
+        ("/articles/NOPE", "There is no resource at /articles/NOPE."),
+        (f"{SEED_URL}/sections/LEED", f"There is no resource at {SEED_URL}/sections/LEED."),
+        (f"{SEED_URL}/timeline/NOPE", f"There is no resource at {SEED_URL}/timeline/NOPE."),
+        (
+            f"{SEED_URL}/organizations/NOPE",
+            f"There is no resource at {SEED_URL}/organizations/NOPE.",
+        ),
+        (
+            "/v1/organizations/NOPE/articles",
+            "There is no resource at /v1/organizations/NOPE/articles.",
+        ),
+        (
+            "/v1/organizations/NVIDIA",
+            "There is no resource at /v1/organizations/NVIDIA. Did you mean /v1/organizations/nvidia?",
+        ),
         # Never a redirect that merges the slashes: that would send the client to the
         # article whose id is "sections", and an empty segment names nothing.
         ("/v1/articles//sections", "There is no resource at /v1/articles//sections."),
