@@ -16,11 +16,13 @@ class CountingSession(requests.Session):
         super().__init__()
         self.attempts = 0
         self.statuses: list[int] = []
+        self.urls: list[str] = []
 
     def request(self, *args, **kwargs):
         self.attempts += 1
         response = super().request(*args, **kwargs)
         self.statuses.append(response.status_code)
+        self.urls.append(response.request.url)
         return response
 
 
@@ -121,6 +123,33 @@ def test_problems_become_one_exception_with_the_problem_fields(api):
         client.list_articles(limit=500)
     assert caught.value.status == 400
     assert [p["name"] for p in caught.value.invalid_params] == ["limit"]
+
+
+@pytest.mark.parametrize(
+    ("call", "asked"),
+    [
+        # The id was pasted into the path as it came, so "../organizations" fetched the
+        # organization index and returned it as if it were an article.
+        (lambda c: c.get_article("../organizations"), "/v1/articles/..%2Forganizations"),
+        (lambda c: c.get_article("x?limit=1"), "/v1/articles/x%3Flimit%3D1"),
+        (lambda c: c.get_organization("a#b"), "/v1/organizations/a%23b"),
+    ],
+)
+def test_an_id_is_one_path_segment_whatever_it_holds(api, call, asked):
+    client, session = api
+    with pytest.raises(ProblemError) as caught:
+        call(client)
+    assert caught.value.status == 404
+    assert session.urls == [client.base_url.rstrip("/") + asked]
+
+
+@pytest.mark.parametrize("dots", [".", ".."])
+def test_an_id_of_dots_alone_is_refused_before_any_request(api, dots):
+    # Even escaped, URL resolution reads it as "here" or "up one": another resource.
+    client, session = api
+    with pytest.raises(ValueError, match="cannot be an id"):
+        client.get_section(SEED_ID, dots)
+    assert session.urls == []
 
 
 def test_connection_errors_are_retried_then_raised():

@@ -19,7 +19,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import requests
 
@@ -124,11 +124,11 @@ class ArticleClient:
         )
 
     def get_article(self, article_id: str) -> Resource:
-        return self._get(f"v1/articles/{article_id}")
+        return self._get(_path("v1/articles/{}", article_id))
 
     def get_article_linked_data(self, article_id: str) -> Resource:
         """The article as a schema.org NewsArticle (JSON-LD)."""
-        return self._get(f"v1/articles/{article_id}", accept="application/ld+json")
+        return self._get(_path("v1/articles/{}", article_id), accept="application/ld+json")
 
     # Events across the corpus
     def list_events(
@@ -187,13 +187,13 @@ class ArticleClient:
     def list_sections(
         self, article_id: str, *, limit: int | None = None, offset: int | None = None
     ) -> Resource:
-        return self._get(f"v1/articles/{article_id}/sections", limit=limit, offset=offset)
+        return self._get(_path("v1/articles/{}/sections", article_id), limit=limit, offset=offset)
 
     def iter_sections(self, article_id: str) -> Iterator[Resource]:
-        return self._iterate(f"v1/articles/{article_id}/sections")
+        return self._iterate(_path("v1/articles/{}/sections", article_id))
 
     def get_section(self, article_id: str, section_id: str) -> Resource:
-        return self._get(f"v1/articles/{article_id}/sections/{section_id}")
+        return self._get(_path("v1/articles/{}/sections/{}", article_id, section_id))
 
     # Organizations in an article
     def list_article_organizations(
@@ -206,7 +206,7 @@ class ArticleClient:
         offset: int | None = None,
     ) -> Resource:
         return self._get(
-            f"v1/articles/{article_id}/organizations",
+            _path("v1/articles/{}/organizations", article_id),
             kind=kind,
             sort=sort,
             limit=limit,
@@ -216,10 +216,12 @@ class ArticleClient:
     def iter_article_organizations(
         self, article_id: str, *, kind: str | None = None, sort: str | None = None
     ) -> Iterator[Resource]:
-        return self._iterate(f"v1/articles/{article_id}/organizations", kind=kind, sort=sort)
+        return self._iterate(
+            _path("v1/articles/{}/organizations", article_id), kind=kind, sort=sort
+        )
 
     def get_article_organization(self, article_id: str, organization_id: str) -> Resource:
-        return self._get(f"v1/articles/{article_id}/organizations/{organization_id}")
+        return self._get(_path("v1/articles/{}/organizations/{}", article_id, organization_id))
 
     # Timeline
     def list_timeline(
@@ -232,7 +234,7 @@ class ArticleClient:
         offset: int | None = None,
     ) -> Resource:
         return self._get(
-            f"v1/articles/{article_id}/timeline",
+            _path("v1/articles/{}/timeline", article_id),
             organization=organization,
             status=status,
             limit=limit,
@@ -243,11 +245,11 @@ class ArticleClient:
         self, article_id: str, *, organization: str | None = None, status: str | None = None
     ) -> Iterator[Resource]:
         return self._iterate(
-            f"v1/articles/{article_id}/timeline", organization=organization, status=status
+            _path("v1/articles/{}/timeline", article_id), organization=organization, status=status
         )
 
     def get_event(self, article_id: str, event_id: str) -> Resource:
-        return self._get(f"v1/articles/{article_id}/timeline/{event_id}")
+        return self._get(_path("v1/articles/{}/timeline/{}", article_id, event_id))
 
     # The organization index
     def list_organizations(
@@ -266,16 +268,18 @@ class ArticleClient:
         return self._iterate("v1/organizations", kind=kind, sort=sort)
 
     def get_organization(self, organization_id: str) -> Resource:
-        return self._get(f"v1/organizations/{organization_id}")
+        return self._get(_path("v1/organizations/{}", organization_id))
 
     def list_organization_articles(
         self, organization_id: str, *, limit: int | None = None, offset: int | None = None
     ) -> Resource:
-        return self._get(f"v1/organizations/{organization_id}/articles", limit=limit, offset=offset)
+        return self._get(
+            _path("v1/organizations/{}/articles", organization_id), limit=limit, offset=offset
+        )
 
     def iter_organization_articles(self, organization_id: str) -> Iterator[Resource]:
         """Every article that names the organization, newest first."""
-        return self._iterate(f"v1/organizations/{organization_id}/articles")
+        return self._iterate(_path("v1/organizations/{}/articles", organization_id))
 
     # Health
     def health(self) -> Resource:
@@ -336,6 +340,16 @@ class ArticleClient:
                     raise
             time.sleep(self.backoff * 2**attempt)
             attempt += 1
+
+
+def _path(template: str, *ids: str) -> str:
+    """A path with each id in its place as one segment, a reserved character in it
+    escaped, so that no id can ask for another resource than the one it names."""
+    for i in ids:
+        # URL resolution reads them as "here" and "up one", even escaped (RFC 3986 6.2.2).
+        if i in (".", ".."):
+            raise ValueError(f"{i!r} cannot be an id: a URL cannot carry it as one")
+    return template.format(*(quote(i, safe="") for i in ids))
 
 
 def _query_value(name: str, value: Any) -> Any:
