@@ -111,6 +111,26 @@ def test_markdown_and_plain_text_still_import(tmp_path):
     assert validate_corpus(corpus) == 2
 
 
+def test_an_editorial_title_is_cut_at_a_word_as_event_titles_are(tmp_path):
+    # The title of a text with none was its first 80 characters: "...rival Globex Ind".
+    source = tmp_path / "deal.txt"
+    source.write_text(
+        "Acme Corp said on Tuesday that it had agreed to buy its smaller rival Globex"
+        " Industries for an undisclosed sum, ending months of talks.\nA second paragraph.\n",
+        "utf-8",
+    )
+    imported = import_article(source, tmp_path / "corpus")
+    assert (
+        imported.annotations["title"] == "Acme Corp said on Tuesday that it had agreed to buy its…"
+    )
+    assert imported.annotations["title_is_editorial"] is True
+    short = tmp_path / "short.txt"
+    short.write_text("Acme Corp buys Globex.\nA second paragraph.\n", "utf-8")
+    assert (
+        import_article(short, tmp_path / "corpus").annotations["title"] == "Acme Corp buys Globex."
+    )
+
+
 def test_importing_the_seeds_plain_text_reproduces_the_bundled_sections(tmp_path):
     blocks = SEED_MARKDOWN.read_text("utf-8").split("\n\n")
     source = tmp_path / "seed.txt"

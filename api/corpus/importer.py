@@ -44,6 +44,7 @@ from article_data_api.corpus.loader import (
 from article_data_api.corpus.model import Article
 from article_data_api.corpus.suggestions import (
     KnownOrganization,
+    headline,
     suggest_events,
     suggest_organizations,
 )
@@ -361,7 +362,7 @@ def draft_annotations(
     events = suggest_events(sections, published)
     return {
         "status": "draft",
-        "title": title or sections[0].paragraphs[0][:80],
+        "title": title or headline(sections[0].paragraphs[0]),
         "title_is_editorial": title is None,
         "language": (page.language if page else None) or "en",
         "source_url": url,

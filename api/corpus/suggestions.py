@@ -636,11 +636,17 @@ def _dated(
     return expressions[0]
 
 
+def headline(text: str, words: int = 12) -> str:
+    """A suggested title from a sentence: its first ``words`` words, an ellipsis marking
+    the cut."""
+    kept = text.split()
+    return " ".join(kept[:words]).rstrip(",;:") + ("…" if len(kept) > words else "")
+
+
 def _event(
     sentence: str, expression: TemporalExpression, status: str, cue: str, taken: set[str]
 ) -> dict:
-    words = sentence.split()
-    title = " ".join(words[:12]).rstrip(",;:") + ("…" if len(words) > 12 else "")
+    title = headline(sentence)
     date_reason = (
         f"dated {expression.value}, inferred from the publication date"
         if expression.inferred
@@ -649,7 +655,7 @@ def _event(
         else "undated: the text gives no date"
     )
     return {
-        "id": _unique_id(" ".join(words[:8]), taken),
+        "id": _unique_id(" ".join(sentence.split()[:8]), taken),
         "title": title,
         "description": f"What the article places {expression.text!r}.",
         "status": status,
