@@ -16,11 +16,10 @@ from article_data_api.schemas.fields import (
     EVENT_STATUSES,
     ORGANIZATION_KINDS,
     Choice,
+    OneLine,
     PartialDate,
     Slug,
 )
-
-NonEmpty = validate.Length(min=1)
 
 
 def add_error(errors: dict, path: Iterable[str | int], message: str) -> None:
@@ -42,7 +41,7 @@ class SuggestionFieldsSchema(Schema):
     )
     reason = fields.String(
         load_default=None,
-        validate=NonEmpty,
+        validate=OneLine(),
         metadata={"description": "Why the import suggested it"},
     )
 
@@ -51,7 +50,7 @@ class DateAnnotationSchema(Schema):
     """When an event happened, as precisely as the evidence allows."""
 
     value = PartialDate(required=True, allow_none=True)
-    label = fields.String(load_default=None, validate=NonEmpty)
+    label = fields.String(load_default=None, validate=OneLine())
     sources = fields.List(fields.Url(), load_default=list)
     inferred = fields.Boolean(
         load_default=False,
@@ -76,7 +75,7 @@ class DateAnnotationSchema(Schema):
 class AliasAnnotationSchema(Schema):
     """Another name the article uses, found wherever it occurs (as a whole word)."""
 
-    text = fields.String(required=True, validate=NonEmpty)
+    text = fields.String(required=True, validate=OneLine())
     case_insensitive = fields.Boolean(load_default=False)
 
     @pre_load
@@ -90,8 +89,8 @@ class ReferenceAnnotationSchema(Schema):
     place only: ``quote`` is a verbatim excerpt of one paragraph or heading that holds the
     phrase once. Its offsets are derived."""
 
-    text = fields.String(required=True, validate=NonEmpty)
-    quote = fields.String(required=True, validate=NonEmpty)
+    text = fields.String(required=True, validate=OneLine())
+    quote = fields.String(required=True, validate=OneLine())
 
     @validates_schema
     def check_in_quote(self, data: dict, **kwargs: Any) -> None:
@@ -101,7 +100,7 @@ class ReferenceAnnotationSchema(Schema):
 
 class OrganizationAnnotationSchema(SuggestionFieldsSchema):
     id = Slug(required=True)
-    name = fields.String(required=True, validate=NonEmpty)
+    name = fields.String(required=True, validate=OneLine())
     unnamed = fields.Boolean(
         load_default=False,
         metadata={"description": "True when the article never names it, only refers to it"},
@@ -109,27 +108,27 @@ class OrganizationAnnotationSchema(SuggestionFieldsSchema):
     aliases = fields.List(fields.Nested(AliasAnnotationSchema), load_default=list)
     references = fields.List(fields.Nested(ReferenceAnnotationSchema), load_default=list)
     kind = fields.String(required=True, validate=Choice(ORGANIZATION_KINDS))
-    description = fields.String(required=True, validate=NonEmpty)
-    country = fields.String(load_default=None, validate=NonEmpty)
-    role = fields.String(required=True, validate=NonEmpty)
+    description = fields.String(required=True, validate=OneLine())
+    country = fields.String(load_default=None, validate=OneLine())
+    role = fields.String(required=True, validate=OneLine())
     same_as = fields.List(fields.Url(), load_default=list)
 
 
 class AgentAnnotationSchema(Schema):
     """A publisher or an author, as far as the annotations know them."""
 
-    name = fields.String(required=True, validate=NonEmpty)
+    name = fields.String(required=True, validate=OneLine())
     url = fields.Url(load_default=None)
 
 
 class EvidenceAnnotationSchema(Schema):
-    quote = fields.String(required=True, validate=NonEmpty)
+    quote = fields.String(required=True, validate=OneLine())
 
 
 class EventAnnotationSchema(SuggestionFieldsSchema):
     id = Slug(required=True)
-    title = fields.String(required=True, validate=NonEmpty)
-    description = fields.String(required=True, validate=NonEmpty)
+    title = fields.String(required=True, validate=OneLine())
+    description = fields.String(required=True, validate=OneLine())
     status = fields.String(required=True, validate=Choice(EVENT_STATUSES))
     date = fields.Nested(DateAnnotationSchema, required=True)
     organizations = fields.List(
@@ -149,7 +148,7 @@ class AnnotationsSchema(Schema):
             " started with SERVE_DRAFTS=1"
         },
     )
-    title = fields.String(required=True, validate=NonEmpty)
+    title = fields.String(required=True, validate=OneLine())
     title_is_editorial = fields.Boolean(load_default=False)
     language = fields.String(
         load_default="en", validate=validate.Regexp(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")

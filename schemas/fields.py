@@ -21,6 +21,11 @@ PARTIAL_DATE_REGEX = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?
 PARTIAL_DATE_PATTERN = f"^{PARTIAL_DATE_REGEX}$"
 _PARTIAL_DATE = re.compile(PARTIAL_DATE_REGEX)
 
+# Characters no reader sees: C0 and C1 controls (a tab aside) and U+FEFF, the byte-order
+# mark some editors write first. Served verbatim, one would shift every offset after it, so
+# neither the article text nor its annotations may hold one.
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
+
 ORGANIZATION_KINDS = (
     "company",
     "coalition",
@@ -95,3 +100,23 @@ class Choice(validate.OneOf):
         choices = [str(choice) for choice in self.choices]
         close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
         return f"{message} Did you mean {close[0]!r}?" if close else message
+
+
+class OneLine(validate.Validator):
+    """Text served as written, or found in the article's text (a title, a name, a quote):
+    one line, as each paragraph and heading is, not blank, no white space at either end
+    and no character a reader cannot see."""
+
+    def __call__(self, value: str) -> str:
+        if not value.strip():
+            raise ValidationError("must not be blank")
+        if "\n" in value:
+            raise ValidationError("must be one line, as each paragraph and heading is")
+        if value != value.strip():
+            raise ValidationError("must not start or end with white space")
+        invisible = INVISIBLE.search(value)
+        if invisible:
+            raise ValidationError(
+                f"holds U+{ord(invisible.group()):04X}, a character no reader sees"
+            )
+        return value

@@ -154,6 +154,37 @@ def test_ambiguous_quote(corpus_copy):
     ]
 
 
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        # A quote across two paragraphs passed, and was served as the first paragraph's
+        # tail with an end offset past that paragraph's length.
+        (
+            lambda d: d["events"][E["founder"]]["evidence"].update(
+                quote="a new, very significant ally.\nMistral AI and NVIDIA have announced"
+            ),
+            "events[6].evidence.quote: must be one line, as each paragraph and heading is",
+        ),
+        (
+            lambda d: d["organizations"][NVIDIA].update(aliases=["significant ally.\nMistral"]),
+            "organizations[1].aliases[0].text: must be one line, as each paragraph and heading is",
+        ),
+        (lambda d: d.update(title="   "), "title: must not be blank"),
+        (
+            lambda d: d["organizations"][META].update(description=" Meta Platforms. "),
+            "organizations[3].description: must not start or end with white space",
+        ),
+        (
+            lambda d: d["events"][E["launched"]].update(title="Launched\u0007"),
+            "events[5].title: holds U+0007, a character no reader sees",
+        ),
+    ],
+)
+def test_a_served_text_is_one_visible_line_with_no_space_around_it(corpus_copy, change, problem):
+    corpus_copy.edit_annotations(change)
+    assert problems_of(corpus_copy) == [f"{corpus_copy.shown()}: {problem}"]
+
+
 def test_alias_that_never_occurs(corpus_copy):
     corpus_copy.edit_annotations(lambda d: d["organizations"][NVIDIA].update(aliases=["Nvidia"]))
     assert problems_of(corpus_copy) == [

@@ -14,14 +14,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from article_data_api.schemas.fields import INVISIBLE
+
 HEADING_MARK = "## "
 # A Markdown (ATX) heading of any level: one to six hashes, then a space or the end.
 _ANY_HEADING = re.compile(r"#{1,6}(?: |$)")
 LEAD_SECTION_ID = "lead"
-# Characters no reader sees, served verbatim in a paragraph and shifting every offset
-# after them: C0 and C1 controls (a tab aside) and U+FEFF, the byte-order mark some
-# editors write first.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
 
 
 class TextFormatError(ValueError):
@@ -57,7 +55,7 @@ def _blocks(text: str) -> list[tuple[int, str]]:
     """Split text into (line number, block) pairs, enforcing the block rules."""
     if "\r" in text:
         raise TextFormatError(text[: text.index("\r")].count("\n") + 1, "carriage return found")
-    invisible = _INVISIBLE.search(text)
+    invisible = INVISIBLE.search(text)
     if invisible:
         raise TextFormatError(text[: invisible.start()].count("\n") + 1, _unseen(invisible))
     if not text.endswith("\n") or text.endswith("\n\n"):
