@@ -131,6 +131,18 @@ def test_an_editorial_title_is_cut_at_a_word_as_event_titles_are(tmp_path):
     )
 
 
+def test_a_draft_that_would_not_validate_is_refused_naming_its_field_only(tmp_path):
+    # The message named the scratch folder the draft was tried in ("tmpowf_84w7/...").
+    source = tmp_path / "deal.txt"
+    source.write_text("Acme Corp buys Globex.\nA second paragraph.\n", "utf-8")
+    with pytest.raises(ImportRefused) as refused:
+        import_article(source, tmp_path / "corpus", title=" Padded ")
+    assert str(refused.value) == (
+        "the draft would not validate: title: must not start or end with white space"
+    )
+    assert not (tmp_path / "corpus" / "articles").exists()
+
+
 def test_importing_the_seeds_plain_text_reproduces_the_bundled_sections(tmp_path):
     blocks = SEED_MARKDOWN.read_text("utf-8").split("\n\n")
     source = tmp_path / "seed.txt"

@@ -468,7 +468,9 @@ def _without_failing(
     for problem in problems:
         match = re.match(r"(organizations|events)\[(\d+)\]", problem.path)
         if match is None:
-            raise ImportRefused(f"the draft would not validate: {problem}")
+            # Its field, not its file: the file is a scratch copy nobody will find.
+            where = f"{problem.path}: " if problem.path else ""
+            raise ImportRefused(f"the draft would not validate: {where}{problem.message}")
         failing[match.group(1)].add(int(match.group(2)))
     kept_orgs = [
         org
