@@ -518,6 +518,23 @@ def test_review_keeps_only_an_edit_that_validates_and_does_not_publish_what_is_l
     assert reviewed["status"] == "draft" and reviewed["organizations"][0]["name"] == first
 
 
+def test_review_keeps_no_event_edit_that_would_not_validate(tmp_path):
+    # An arrow key pressed while typing a title reaches a plain readline() as ESC [ D.
+    # The event edit was written as typed: the draft, then check and every build of the
+    # corpus, failed on the control character.
+    corpus = tmp_path / "corpus"
+    imported = import_article(RIVERSIDE_MARKDOWN, corpus, article_id="riverside")
+    orgs = suggested(imported.annotations, "organizations")
+    title = suggested(imported.annotations, "events")[0]["title"]
+    answers = "a\n" * len(orgs) + "e\nBuses move\x1b[D\x1b[D\n\nq\n"
+    result = run("review", "riverside", "--corpus", corpus, stdin=answers)
+    assert result.returncode == 0, result.stderr
+    assert "not kept: holds U+001B, a character no reader sees" in result.stdout
+    assert "0 edited" in result.stdout
+    assert suggested(annotations_of(imported.folder), "events")[0]["title"] == title
+    assert validate_corpus(corpus) == 1
+
+
 # Safe by default
 
 

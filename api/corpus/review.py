@@ -134,10 +134,7 @@ class Review:
         while kind not in ORGANIZATION_KINDS:
             choices = ", ".join(ORGANIZATION_KINDS)
             kind = self.ask(f"  kind [{org['kind']}] ({choices}): ") or org["kind"]
-        # Tried on a copy first: only an edit that still validates is kept.
-        edited = json.loads(json.dumps(self.annotations))
-        position = next(i for i, o in enumerate(self.annotations["organizations"]) if o is org)
-        changed = edited["organizations"][position]
+        edited, changed = self._copy_with(org, "organizations")
         if name != org["name"]:
             taken = {o["id"] for o in edited["organizations"]} - {org["id"]}
             new_id = slugify(name)
@@ -151,17 +148,30 @@ class Review:
         changed["kind"] = kind
         changed["suggested"] = False
         changed.pop("reason", None)
-        reasons = [p.message for p in problems_of(self.folder.name, self.markdown, edited)]
-        reasons += self._disagreements(changed)
-        if reasons:
-            self.out.write("  not kept: " + "; ".join(reasons) + "\n")
-            self.tally.skipped += 1
+        if not self._kept(edited, self._disagreements(changed)):
             return
         org.clear()
         org.update(changed)
         for event, changed_event in zip(self.annotations["events"], edited["events"], strict=True):
             event["organizations"] = changed_event["organizations"]
         self.tally.edited += 1
+
+    def _copy_with(self, item: dict, collection: str) -> tuple[dict, dict]:
+        """A copy of the annotations to try an edit on, and ``item``'s copy in it: only an
+        edit that still validates is kept."""
+        edited = json.loads(json.dumps(self.annotations))
+        position = next(i for i, o in enumerate(self.annotations[collection]) if o is item)
+        return edited, edited[collection][position]
+
+    def _kept(self, edited: dict, other_reasons: list[str]) -> bool:
+        """Whether the edited annotations validate, with no ``other_reasons`` against
+        them; if not, say why and count the item as skipped."""
+        reasons = [p.message for p in problems_of(self.folder.name, self.markdown, edited)]
+        reasons += other_reasons
+        if reasons:
+            self.out.write("  not kept: " + "; ".join(reasons) + "\n")
+            self.tally.skipped += 1
+        return not reasons
 
     def _disagreements(self, org: dict) -> list[str]:
         """How ``org`` differs from the organization of the same id in other articles
@@ -208,14 +218,18 @@ class Review:
         self.tally.rejected += 1
 
     def _edit_event(self, event: dict) -> None:
-        event["title"] = self.ask(f"  title [{event['title']}]: ") or event["title"]
+        title = self.ask(f"  title [{event['title']}]: ") or event["title"]
         status = ""
         while status not in EVENT_STATUSES:
             choices = ", ".join(EVENT_STATUSES)
             status = self.ask(f"  status [{event['status']}] ({choices}): ") or event["status"]
-        event["status"] = status
-        event["suggested"] = False
-        event.pop("reason", None)
+        edited, changed = self._copy_with(event, "events")
+        changed.update(title=title, status=status, suggested=False)
+        changed.pop("reason", None)
+        if not self._kept(edited, []):
+            return
+        event.clear()
+        event.update(changed)
         self.tally.edited += 1
 
     def _skip(self, item: dict) -> None:
