@@ -22,6 +22,7 @@ from article_data_api.representations import absolute_ids
 from article_data_api.responses import bytes_response, not_found
 from article_data_api.schemas.fields import SLUG_REGEX
 from article_data_api.store import current_store
+from article_data_api.store.snapshot import PageError
 
 SITE = "Article Data API"
 EMBED_WIDTH = 640
@@ -129,7 +130,14 @@ def _highlighted(highlight: Mapping[str, Any]) -> list[dict[str, Any]]:
 def articles_page(args: Mapping[str, Any]) -> Response:
     """The list of articles, searched with the API's search when ``q`` is given."""
     query = {k: v for k, v in args.items() if v not in ("", None)}
-    page = current_store().articles(query)
+    try:
+        page = current_store().articles(query)
+    except PageError as error:
+        # What a person typed in the search box, or a link from before a new snapshot:
+        # said on the page, the search kept to correct, not answered with a problem's JSON.
+        response = _page("articles.html", items=[], q=query.get("q", ""), problem=_said(error))
+        response.status_code = 400
+        return response
     items = [orjson.loads(item) for item in page.items]
     for item in items:
         item["highlights"] = [{"segments": _highlighted(h)} for h in item.get("highlights") or []]
@@ -148,6 +156,15 @@ def articles_page(args: Mapping[str, Any]) -> Response:
         next=link(page.next),
         prev=link(page.prev),
     )
+
+
+def _said(error: PageError) -> str:
+    """A PageError in words for a person."""
+    if error.parameter == "q":  # "q has no letter or digit...": "The search has no..."
+        return f"The search {error.reason.removeprefix('q ')}."
+    # A page link from an earlier snapshot (or edited by hand): why matters less than
+    # what to do.
+    return "This page of results cannot be found again: start from the first page."
 
 
 def oembed(args: Mapping[str, Any]) -> dict[str, Any]:

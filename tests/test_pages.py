@@ -8,6 +8,7 @@ import html
 import json
 import re
 from html.parser import HTMLParser
+from urllib.parse import quote
 
 import pytest
 
@@ -190,6 +191,29 @@ def test_bad_queries_to_pages_are_problems_too(client, url, status, name):
     assert response.status_code == status
     assert response.headers["Content-Type"] == "application/problem+json"
     assert response.get_json()["invalid_params"][0]["name"] == name
+
+
+@pytest.mark.parametrize(
+    ("q", "said"),
+    [
+        ('"', "The search has no letter or digit to search for."),
+        ("nvidia OR -meta", "The search joins an excluded word with OR: exclude it on its own."),
+        (
+            "nvidia&cursor=not-one",
+            "This page of results cannot be found again: start from the first page.",
+        ),
+    ],
+)
+def test_a_search_that_cannot_run_is_said_on_the_search_page(client, q, said):
+    # Typed into the search box, it was answered with the problem's JSON.
+    response = client.get(f"/articles?q={quote(q, safe='&=')}")
+    q = q.split("&")[0]
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    page = parsed(response)
+    assert [text for tag, attrs, text in page.texts if attrs.get("role") == "alert"] == [said]
+    assert page.all("input", name="q")[0]["value"] == q  # kept, to be corrected
+    assert not page.all("li")
 
 
 def test_pages_offer_html_only_and_unknown_articles_are_problems(client):
