@@ -68,14 +68,31 @@ def settings_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, Any]
             raise ConfigError(
                 f"CACHE_TYPE={environ['CACHE_TYPE']!r}: must be one of {tuple(CACHE_BACKENDS)}"
             )
-        settings["CACHE_TYPE"] = CACHE_BACKENDS[environ["CACHE_TYPE"]]
+        settings["CACHE_TYPE"] = environ["CACHE_TYPE"]
     if environ.get("CACHE_REDIS_URL"):
-        settings |= {
-            "CACHE_TYPE": CACHE_BACKENDS["RedisCache"],
-            "CACHE_REDIS_URL": redis_url(environ["CACHE_REDIS_URL"]),
-            "CACHE_OPTIONS": REDIS_TIMEOUTS,
-        }
+        settings["CACHE_REDIS_URL"] = redis_url(environ["CACHE_REDIS_URL"])
     return settings
+
+
+def cache_backend(configured: str | None, url: str | None) -> str:
+    """The response cache's backend class from CACHE_TYPE (a name of CACHE_BACKENDS, or a
+    class of flask-caching's) and CACHE_REDIS_URL, which alone means RedisCache. Raise
+    ConfigError when they disagree, or RedisCache has no URL: flask-caching would go to
+    localhost:6379, with none of our timeouts."""
+    named = configured or ("RedisCache" if url else "SimpleCache")
+    backend = CACHE_BACKENDS.get(named, named)
+    redis = backend == CACHE_BACKENDS["RedisCache"]
+    if redis and not url:
+        raise ConfigError(
+            f"CACHE_TYPE={named!r} needs CACHE_REDIS_URL, the Redis to use"
+            " (such as redis://cache:6379/0)"
+        )
+    if url and not redis:
+        raise ConfigError(
+            f"CACHE_TYPE={named!r} and CACHE_REDIS_URL disagree: CACHE_REDIS_URL means"
+            " RedisCache, so unset one of them"
+        )
+    return backend
 
 
 def flag(environ: Mapping[str, str], name: str) -> bool:
@@ -199,7 +216,7 @@ def base_config() -> dict[str, Any]:
         "SNAPSHOT_DIR": None,
         "PUBLIC_BASE_URL": None,
         "LOG_LEVEL": "INFO",
-        "CACHE_TYPE": CACHE_BACKENDS["SimpleCache"],
+        "CACHE_TYPE": None,  # SimpleCache, or RedisCache with CACHE_REDIS_URL
         # A day: keys of a replaced snapshot or version then leave a shared Redis by
         # themselves. Each worker's own cache holds at most CACHE_MAX_BYTES.
         "CACHE_DEFAULT_TIMEOUT": 86400,

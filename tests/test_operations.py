@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -11,8 +12,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from article_data_api import create_app
 from article_data_api.cli import main
 from article_data_api.config import ConfigError, settings_from_env
+from article_data_api.response_cache import cache_of
 from article_data_api.server import server_settings, usable_cpus
 from tests.helpers import CONSOLE_SCRIPT, SEED_URL, LiveServer
 
@@ -303,8 +306,61 @@ def test_environment_settings_are_checked():
     with pytest.raises(ConfigError, match="CACHE_TYPE='Memcached'"):
         settings_from_env({"CACHE_TYPE": "Memcached"})
     redis = settings_from_env({"CACHE_REDIS_URL": "redis://cache:6379/0"})
-    assert redis["CACHE_TYPE"] == "article_data_api.cache_backends.BytesRedisCache"
-    assert redis["CACHE_OPTIONS"]["socket_timeout"] == 0.25
+    assert redis["CACHE_REDIS_URL"] == "redis://cache:6379/0"
+
+
+REDIS = "redis://127.0.0.1:6390/0"  # nothing answers there: creating the app connects not
+
+
+@pytest.mark.parametrize(
+    ("config", "backend"),
+    [
+        ({}, "MemoryCache"),
+        ({"CACHE_TYPE": "NullCache"}, "NullCache"),
+        ({"CACHE_REDIS_URL": REDIS}, "BytesRedisCache"),
+        ({"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS}, "BytesRedisCache"),
+    ],
+)
+def test_the_cache_backend_follows_its_settings_and_redis_gets_short_timeouts(config, backend):
+    # An app given its Redis in create_app's config (not the environment) got redis-py's
+    # 5 s timeouts: in an outage each request waited for them.
+    cache = cache_of(create_app(config)).cache
+    assert type(cache).__name__ == backend
+    if backend == "BytesRedisCache":
+        options = cache._write_client.connection_pool.connection_kwargs
+        assert (options["socket_timeout"], options["socket_connect_timeout"]) == (0.25, 0.25)
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        # Without a URL, RedisCache went to localhost:6379 with redis-py's defaults, so in
+        # an outage every request waited for its retries (4 s here).
+        (
+            {"CACHE_TYPE": "RedisCache"},
+            "CACHE_TYPE='RedisCache' needs CACHE_REDIS_URL, the Redis to use",
+        ),
+        # The URL silently won: the cache an operator had turned off stayed on.
+        (
+            {"CACHE_TYPE": "NullCache", "CACHE_REDIS_URL": REDIS},
+            "CACHE_TYPE='NullCache' and CACHE_REDIS_URL disagree: CACHE_REDIS_URL means"
+            " RedisCache, so unset one of them",
+        ),
+        (
+            {"CACHE_TYPE": "SimpleCache", "CACHE_REDIS_URL": REDIS},
+            "CACHE_TYPE='SimpleCache' and CACHE_REDIS_URL disagree",
+        ),
+    ],
+)
+def test_cache_settings_that_contradict_each_other_are_refused(
+    monkeypatch, capsys, config, message
+):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        create_app(config)
+    for variable, value in config.items():
+        monkeypatch.setenv(variable, value)
+    assert main(["serve"]) == 1
+    assert f"cannot start: {message}" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
