@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 DEFAULT_CACHE_MAX_AGE = 300
 # Published snapshots a build keeps, the current one among them: older ones are pruned.
@@ -24,6 +24,7 @@ CACHE_BACKENDS = {
 # A Redis that hangs must not hold requests up: they are served uncached instead.
 REDIS_TIMEOUTS = {"socket_timeout": 0.25, "socket_connect_timeout": 0.25}
 REDIS_SCHEMES = ("redis", "rediss", "unix")
+DEFAULT_PORTS = {"http": 80, "https": 443}
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -131,8 +132,17 @@ def bind_address(value: str, source: str) -> str:
         ) from None
 
 
+def origin(parts: SplitResult) -> tuple[str, str | None, int | None]:
+    """A URL's scheme, host and port as RFC 3986 (6.2.2, 6.2.3) compares them: in any
+    case, and its scheme's default port the same as none. Raise ValueError on a port
+    that is not one."""
+    scheme = parts.scheme.lower()
+    return scheme, parts.hostname, parts.port or DEFAULT_PORTS.get(scheme)
+
+
 def public_base_url(value: str) -> str:
-    """PUBLIC_BASE_URL, which every absolute URL the API writes starts with; raise
+    """PUBLIC_BASE_URL, which every absolute URL the API writes starts with, in its
+    normal form (lower-case scheme and host, no default port, no trailing slash); raise
     ConfigError unless it is an http(s) URL with a host and nothing after its path."""
     try:
         parts = urlsplit(value)
@@ -151,7 +161,11 @@ def public_base_url(value: str) -> str:
             " host and no query or fragment, such as https://api.example.com or"
             " https://example.com/news-api"
         )
-    return value
+    scheme, host, port = origin(parts)
+    netloc = f"[{host}]" if ":" in host else host
+    if port != DEFAULT_PORTS[scheme]:
+        netloc += f":{port}"
+    return urlunsplit((scheme, netloc, parts.path.rstrip("/"), "", ""))
 
 
 def _digits(value: str) -> bool:

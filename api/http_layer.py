@@ -36,6 +36,7 @@ from article_data_api.blueprint import (
     routes_of,
 )
 from article_data_api.cache_backends import CACHE_OUTAGES
+from article_data_api.config import public_base_url
 from article_data_api.errors import invalid_detail, problem_document
 from article_data_api.negotiation import LD_JSON, PROBLEM_JSON, negotiate
 from article_data_api.query import InvalidQuery, parse_query_string
@@ -200,7 +201,8 @@ class HttpLayer:
 
     def __init__(self, app: ArticleDataApp, cache: Any, store: SnapshotStore) -> None:
         self.respond = app.respond
-        self.public_base_url = (app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+        configured = app.config.get("PUBLIC_BASE_URL")
+        self.public_base_url = public_base_url(configured) if configured else ""
         self.url_map: Map = app.url_map
         self.routes = routes_of(app)
         # None when caching is off (NullCache): nothing is looked up or serialized.

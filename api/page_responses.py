@@ -16,6 +16,7 @@ from flask_smorest import abort
 from markupsafe import Markup
 
 from article_data_api.blueprint import BASE_URL_KEY
+from article_data_api.config import origin
 from article_data_api.negotiation import JSON, LD_JSON
 from article_data_api.pages import ArticleView, Timeline, article_view, load_all, timeline
 from article_data_api.representations import absolute_ids
@@ -175,11 +176,10 @@ def oembed(args: Mapping[str, Any]) -> dict[str, Any]:
     base = request.environ[BASE_URL_KEY]
     url = args["url"]
     given, ours = urlsplit(url), urlsplit(base)
-    # Scheme and host compare in any case (RFC 3986); the path is this API's, below its root.
-    same_site = (given.scheme.lower(), given.netloc.lower()) == (
-        ours.scheme.lower(),
-        ours.netloc.lower(),
-    ) and given.path.startswith(ours.path + "/")
+    try:  # the path is this API's, below its root
+        same_site = origin(given) == origin(ours) and given.path.startswith(ours.path + "/")
+    except ValueError:  # a port that is not one
+        same_site = False
     match = _EMBEDDABLE.fullmatch(given.path[len(ours.path) :]) if same_site else None
     if match is None:
         abort(404, message=f"{url} is not a page of this API that can be embedded.")

