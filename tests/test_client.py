@@ -1,5 +1,7 @@
 """article_data_api_client.ArticleClient against the real server on 127.0.0.1."""
 
+import threading
+
 import pytest
 import requests
 
@@ -111,6 +113,38 @@ def test_the_remembered_responses_are_bounded_least_recently_used_first(live_ser
     client.get_article(SEED_ID)
     client.get_article(SAMPLE_ID)
     assert session.statuses == [200, 200, 304, 200, 304, 200]
+
+
+def test_a_remembered_response_is_a_fresh_copy_each_time(api):
+    # The remembered body was handed out itself: a caller that changed it changed what
+    # every later 304 returned.
+    client, session = api
+    first = client.get_article(SEED_ID)
+    first["title"] = "changed by the caller"
+    assert client.get_article(SEED_ID)["title"] != "changed by the caller"
+    assert session.statuses == [200, 304]
+
+
+def test_one_client_serves_many_threads(live_server):
+    # With few remembered responses, another thread evicted the entry a 304 was for:
+    # 156 KeyErrors in 1,200 calls from 8 threads.
+    client = ArticleClient(live_server.url, remembered=2)
+    ids = [SEED_ID, SAMPLE_ID, "sample-northwind-tools-for-the-port"]
+    failures: list[BaseException] = []
+
+    def read(start: int) -> None:
+        for i in range(60):
+            try:
+                assert client.get_article(ids[(start + i) % 3])["id"] == ids[(start + i) % 3]
+            except BaseException as error:  # every failure is reported, not only the first
+                failures.append(error)
+
+    threads = [threading.Thread(target=read, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
 
 
 def test_problems_become_one_exception_with_the_problem_fields(api):

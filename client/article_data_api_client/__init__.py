@@ -15,6 +15,8 @@ details.
 
 from __future__ import annotations
 
+import json
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -65,8 +67,10 @@ class ArticleClient:
         self.backoff = backoff
         self.page_size = page_size  # items per request of the iter_* methods
         self.remembered = remembered  # responses kept to revalidate, least recent out first
-        # Accept and URL -> (ETag, decoded body), least recently used first.
-        self._validated: OrderedDict[str, tuple[str, Any]] = OrderedDict()
+        # Accept and URL -> (ETag, body as received), least recently used first. The bytes,
+        # not the decoded body: each caller gets its own copy to change as it likes.
+        self._validated: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self._validated_lock = threading.Lock()  # one client may serve many threads
 
     # Articles
     def list_articles(
@@ -307,12 +311,15 @@ class ArticleClient:
         request = requests.Request("GET", url, params=query).prepare()
         key = f"{accept} {request.url}"
         headers = {"Accept": accept}
-        if key in self._validated:
-            self._validated.move_to_end(key)
-            headers["If-None-Match"] = self._validated[key][0]
+        with self._validated_lock:
+            remembered = self._validated.get(key)
+            if remembered is not None:
+                self._validated.move_to_end(key)
+        if remembered is not None:
+            headers["If-None-Match"] = remembered[0]
         response = self._send(request.url, headers)
-        if response.status_code == 304:
-            return self._validated[key][1]
+        if response.status_code == 304 and remembered is not None:
+            return json.loads(remembered[1])
         if response.status_code >= 400:
             try:
                 problem = response.json()
@@ -321,10 +328,11 @@ class ArticleClient:
             raise ProblemError(problem, response.status_code)
         body = response.json()
         if "ETag" in response.headers and self.remembered:
-            self._validated[key] = (response.headers["ETag"], body)
-            self._validated.move_to_end(key)
-            if len(self._validated) > self.remembered:
-                self._validated.popitem(last=False)
+            with self._validated_lock:
+                self._validated[key] = (response.headers["ETag"], response.content)
+                self._validated.move_to_end(key)
+                if len(self._validated) > self.remembered:
+                    self._validated.popitem(last=False)
         return body
 
     def _send(self, url: str, headers: dict[str, str]) -> requests.Response:
