@@ -15,7 +15,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.routing import BaseConverter, MapAdapter, Rule, ValidationError
 
 from article_data_api.errors import ProblemApi
-from article_data_api.negotiation import HTML, JSON, LD_JSON
+from article_data_api.negotiation import HTML, JSON, LD_JSON, PROBLEM_JSON
 from article_data_api.query import QueryParser
 from article_data_api.schemas.fields import SLUG_MAX_LENGTH, SLUG_PATTERN, SLUG_REGEX, is_slug
 from article_data_api.schemas.resources import LinkedDataSchema
@@ -32,6 +32,12 @@ HEADER_COMPONENTS: dict[str, dict[str, Any]] = {
         " no-store for health checks",
         "schema": {"type": "string"},
         "example": "public, max-age=300",
+    },
+    "RetryAfter": {
+        "description": "Seconds to wait before asking again: the server looks for a newly"
+        " published snapshot this often",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        "example": "1",
     },
     "Link": {
         "description": "RFC 8288 links to this page (rel=self) and its neighbours"
@@ -175,7 +181,13 @@ class Blueprint(flask_smorest.Blueprint):
             if not_found:
                 responses[404] = "NOT_FOUND"
             if self.reads_store:  # no snapshot can be served, or the request's was removed
-                responses[503] = "SERVICE_UNAVAILABLE"
+                responses[503] = {
+                    "description": "Service Unavailable: no snapshot of the archive can be"
+                    " served, or the one this request read was removed; ask again after"
+                    " Retry-After seconds",
+                    "headers": {"Retry-After": "RetryAfter"},
+                    "content": {PROBLEM_JSON: {"schema": "Problem"}},
+                }
             view = self.doc(operationId=operation_id, responses=responses)(view)
             return self.response(200, schema, headers=headers)(view)
 

@@ -15,7 +15,7 @@ from article_data_api.encoding import encode
 from article_data_api.negotiation import JSON, PROBLEM_JSON
 from article_data_api.query import invalid_params
 from article_data_api.schemas.resources import ProblemSchema
-from article_data_api.store import current_store
+from article_data_api.store import RETRY_AFTER, current_store
 from article_data_api.store.layout import SnapshotError
 from article_data_api.store.snapshot import DamagedRecords, PageError
 
@@ -62,7 +62,7 @@ def snapshot_gone(error: SnapshotError) -> Response:
     the snapshot was removed while served. The next request finds the current one."""
     log.error("a request's snapshot is gone: %s", error)
     detail = "The snapshot this request read is no longer on disk: ask again."
-    return problem_response(503, detail, {"Retry-After": "1"})
+    return problem_response(503, detail, {"Retry-After": RETRY_AFTER})
 
 
 def records_damaged(error: DamagedRecords) -> Response:

@@ -41,7 +41,13 @@ from article_data_api.errors import invalid_detail, problem_document
 from article_data_api.negotiation import LD_JSON, PROBLEM_JSON, negotiate
 from article_data_api.query import InvalidQuery, parse_query_string
 from article_data_api.response_cache import cache_of
-from article_data_api.store import ENVIRON_KEY, SnapshotStore, store_of, unservable
+from article_data_api.store import (
+    ENVIRON_KEY,
+    RETRY_AFTER,
+    SnapshotStore,
+    store_of,
+    unservable,
+)
 from article_data_api.store.layout import SnapshotError
 
 if TYPE_CHECKING:
@@ -285,7 +291,10 @@ class HttpLayer:
             try:
                 snapshot = self.store.current()
             except SnapshotError as error:
-                return Rendered.problem(503, unservable(error), instance), None
+                unserved = Rendered.problem(503, unservable(error), instance)
+                return unserved._replace(
+                    headers=[*unserved.headers, ("Retry-After", RETRY_AFTER)]
+                ), None
             environ[ENVIRON_KEY] = snapshot
             version = snapshot.version
         return None, f"{version} {media_type}{base} {instance}?{query_key}"

@@ -1,6 +1,8 @@
 """article_data_api_client.ArticleClient against the real server on 127.0.0.1."""
 
+import shutil
 import threading
+import time
 
 import pytest
 import requests
@@ -206,5 +208,29 @@ def test_503s_are_retried_then_raised_as_problems(unused_redis_url):
             client.ready()
         assert caught.value.status == 503
         assert session.statuses == [503, 503, 503]
+    finally:
+        server.stop()
+
+
+def test_a_503_is_retried_after_the_seconds_its_retry_after_asks(corpus_copy, tmp_path):
+    # The client waited only its own backoff (0.01 s here), though the server said when
+    # to come back: every retry came too early, and the caller got the 503.
+    snapshots = tmp_path / "snapshots"
+    server = LiveServer(
+        env={"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(snapshots)}
+    )
+    try:
+        server.wait_until_healthy()
+        session = CountingSession()
+        client = ArticleClient(server.url, session=session, retries=1, backoff=0.01)
+        shutil.rmtree(snapshots)
+        time.sleep(1.2)  # the server notices: no snapshot, a 503 with Retry-After: 1
+        response = requests.get(f"{server.url}/v1/articles", timeout=5)
+        assert (response.status_code, response.headers["Retry-After"]) == (503, "1")
+        started = time.monotonic()
+        with pytest.raises(ProblemError):
+            client.get_article(SEED_ID)
+        assert time.monotonic() - started >= 1.0
+        assert session.statuses == [503, 503]
     finally:
         server.stop()

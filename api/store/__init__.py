@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import tempfile
 import threading
@@ -31,6 +32,9 @@ ENVIRON_KEY = "article_data_api.store"
 # How often a worker looks for a newly published snapshot, and gives back the pages of
 # the search index it has mapped (api.store.mapped).
 RELOAD_CHECK_SECONDS = 1.0
+# What a 503 for want of a snapshot tells clients: the store looks for one this often, so
+# no retry sooner can be served.
+RETRY_AFTER = str(math.ceil(RELOAD_CHECK_SECONDS))
 
 __all__ = ["ArticleStore", "Page", "PageError", "SnapshotStore", "current_store", "init_app"]
 

@@ -27,6 +27,8 @@ import requests
 
 Resource = dict[str, Any]
 RETRY_STATUSES = frozenset({503})
+# The longest a 503's Retry-After may hold a call up: a caller is waiting.
+MAX_RETRY_AFTER = 30
 # The most items the API serves a page: an iterator asks for this many at a time.
 MAX_PAGE_SIZE = 100
 # Responses remembered for revalidation: a walk of the whole archive must not keep every
@@ -336,17 +338,20 @@ class ArticleClient:
         return body
 
     def _send(self, url: str, headers: dict[str, str]) -> requests.Response:
-        """One GET, retried with exponential backoff on connection errors and 503s."""
+        """One GET, retried with exponential backoff on connection errors and 503s; a
+        503's Retry-After (in seconds, up to MAX_RETRY_AFTER) when it asks for longer."""
         attempt = 0
         while True:
+            asked = 0
             try:
                 response = self.session.get(url, headers=headers, timeout=self.timeout)
                 if response.status_code not in RETRY_STATUSES or attempt == self.retries:
                     return response
+                asked = _seconds(response.headers.get("Retry-After", ""))
             except requests.ConnectionError:
                 if attempt == self.retries:
                     raise
-            time.sleep(self.backoff * 2**attempt)
+            time.sleep(max(self.backoff * 2**attempt, asked))
             attempt += 1
 
 
@@ -358,6 +363,13 @@ def _path(template: str, *ids: str) -> str:
         if i in (".", ".."):
             raise ValueError(f"{i!r} cannot be an id: a URL cannot carry it as one")
     return template.format(*(quote(i, safe="") for i in ids))
+
+
+def _seconds(retry_after: str) -> int:
+    """A Retry-After in seconds, at most MAX_RETRY_AFTER; 0 for none, or for a date (the
+    backoff then decides)."""
+    digits = retry_after.isascii() and retry_after.isdigit()
+    return min(int(retry_after), MAX_RETRY_AFTER) if digits else 0
 
 
 def _query_value(name: str, value: Any) -> Any:
