@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from article_data_api import create_app
-from tests.helpers import REPORTS, CorpusCopy, LiveServer, free_port
+from tests.helpers import REPORTS, CorpusCopy, LiveServer, free_port, serving
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -49,12 +49,8 @@ def unused_redis_url() -> str:
 
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[LiveServer]:
-    server = LiveServer()
-    try:
-        server.wait_until_healthy()
+    with serving() as server:
         yield server
-    finally:
-        server.stop()
 
 
 def pytest_terminal_summary(terminalreporter, config) -> None:

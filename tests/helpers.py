@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,6 +125,17 @@ class LiveServer:
         self.final_output = self.printed()
         self.output.close()
         return self.final_output
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str] | None = None, **options: Any) -> Iterator[LiveServer]:
+    """A healthy LiveServer for the ``with`` block, stopped by its PID after it."""
+    server = LiveServer(env, **options)
+    try:
+        server.wait_until_healthy()
+        yield server
+    finally:
+        server.stop()
 
 
 def write_article(

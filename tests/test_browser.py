@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from tests.helpers import PROJECT, SAMPLE_ID, SEED_ID, SEED_URL, LiveServer, free_port
+from tests.helpers import PROJECT, SAMPLE_ID, SEED_ID, SEED_URL, free_port, serving
 
 INSPECT = PROJECT / "tests" / "browser" / "inspect.mjs"
 pytestmark = [
@@ -139,11 +139,7 @@ def test_markup_in_an_article_stays_text_in_the_browser(corpus_copy):
     paragraphs = text.read_text("utf-8").split("\n\n")
     paragraphs[1] += " " + evil
     text.write_text("\n\n".join(paragraphs), "utf-8")
-    running = LiveServer(env={"ARTICLE_DATA_DIR": str(corpus_copy.root)})
-    try:
-        running.wait_until_healthy()
+    with serving(env={"ARTICLE_DATA_DIR": str(corpus_copy.root)}) as running:
         facts = inspect(f"{running.url}/articles/{SAMPLE_ID}")
-    finally:
-        running.stop()
     assert facts["alerts"] == 0 and facts["scripts"] == 0
     assert any(p.endswith(evil) for p in facts["paragraphs"])  # shown as the text it is

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from article_data_api_client import ArticleClient, ProblemError
-from tests.helpers import SAMPLE_ID, SEED_ID, LiveServer, free_port
+from tests.helpers import SAMPLE_ID, SEED_ID, free_port, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -199,28 +199,22 @@ def test_connection_errors_are_retried_then_raised():
 
 
 def test_503s_are_retried_then_raised_as_problems(unused_redis_url):
-    server = LiveServer(env={"CACHE_REDIS_URL": unused_redis_url})
-    try:
-        server.wait_until_healthy()
+    with serving(env={"CACHE_REDIS_URL": unused_redis_url}) as server:
         session = CountingSession()
         client = ArticleClient(server.url, session=session, retries=2, backoff=0.01)
         with pytest.raises(ProblemError) as caught:
             client.ready()
         assert caught.value.status == 503
         assert session.statuses == [503, 503, 503]
-    finally:
-        server.stop()
 
 
 def test_a_503_is_retried_after_the_seconds_its_retry_after_asks(corpus_copy, tmp_path):
     # The client waited only its own backoff (0.01 s here), though the server said when
     # to come back: every retry came too early, and the caller got the 503.
     snapshots = tmp_path / "snapshots"
-    server = LiveServer(
-        env={"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(snapshots)}
-    )
-    try:
-        server.wait_until_healthy()
+    with serving(
+        {"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(snapshots)}
+    ) as server:
         session = CountingSession()
         client = ArticleClient(server.url, session=session, retries=1, backoff=0.01)
         shutil.rmtree(snapshots)
@@ -232,5 +226,3 @@ def test_a_503_is_retried_after_the_seconds_its_retry_after_asks(corpus_copy, tm
             client.get_article(SEED_ID)
         assert time.monotonic() - started >= 1.0
         assert session.statuses == [503, 503]
-    finally:
-        server.stop()

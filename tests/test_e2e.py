@@ -12,8 +12,8 @@ from tests.helpers import (
     SAMPLE_ID,
     SEED_ID,
     SEED_URL,
-    LiveServer,
     free_port,
+    serving,
 )
 
 pytestmark = pytest.mark.e2e
@@ -72,12 +72,8 @@ def test_errors_are_problems_on_the_wire(live_server):
 
 
 def test_serve_honours_port_from_the_environment():
-    server = LiveServer(port_from_env=True)
-    try:
-        server.wait_until_healthy()
+    with serving(port_from_env=True) as server:
         assert requests.get(f"{server.url}/v1/articles", timeout=5).json()["total"] == 3
-    finally:
-        server.stop()
 
 
 def test_serve_refuses_an_invalid_corpus(corpus_copy):

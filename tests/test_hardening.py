@@ -19,7 +19,7 @@ import requests
 from article_data_api import create_app
 from article_data_api.logs import json_line
 from bench.servers import hold_and_measure
-from tests.helpers import REPORTS, SEED_URL, LiveServer
+from tests.helpers import REPORTS, SEED_URL, LiveServer, serving
 
 e2e = pytest.mark.e2e
 
@@ -62,12 +62,8 @@ def read_response(sock: socket.socket) -> tuple[bytes, bytes]:
 @pytest.fixture(scope="module")
 def default_server():
     """The server as the image runs it: no worker count given."""
-    server = LiveServer(workers=None)
-    try:
-        server.wait_until_healthy()
+    with serving(workers=None) as server:
         yield server
-    finally:
-        server.stop()
 
 
 # Slow and idle clients
@@ -136,9 +132,7 @@ def test_unique_large_headers_do_not_grow_the_workers(default_server):
 
 @e2e
 def test_the_response_cache_holds_at_most_cache_max_bytes_per_worker():
-    server = LiveServer(env={"CACHE_MAX_BYTES": str(1024 * 1024)})
-    try:
-        server.wait_until_healthy()
+    with serving(env={"CACHE_MAX_BYTES": str(1024 * 1024)}) as server:
         workers = server.worker_pids()
         start = dt.date(2030, 1, 1)
         with requests.Session() as session:
@@ -153,8 +147,6 @@ def test_the_response_cache_holds_at_most_cache_max_bytes_per_worker():
                 )
                 assert response.status_code == 200 and len(response.content) > 8000
         assert rss_mib(workers) - before < 8  # MiB: two workers' 1 MiB caches, and slack
-    finally:
-        server.stop()
 
 
 @e2e
@@ -261,9 +253,7 @@ def test_a_forged_redis_entry_is_a_logged_miss_and_never_runs(redis_server, tmp_
 
 @e2e
 def test_readyz_warns_when_redis_has_no_memory_cap(redis_server):
-    server = LiveServer(env={"CACHE_REDIS_URL": redis_server.url})
-    try:
-        server.wait_until_healthy()
+    with serving(env={"CACHE_REDIS_URL": redis_server.url}) as server:
         redis_server.client.config_set("maxmemory", 0)
         redis_server.client.config_set("maxmemory-policy", "noeviction")
         ready = requests.get(server.url + "/readyz", timeout=5)
@@ -277,8 +267,6 @@ def test_readyz_warns_when_redis_has_no_memory_cap(redis_server):
         redis_server.client.config_set("maxmemory", 64 * 1024 * 1024)
         redis_server.client.config_set("maxmemory-policy", "allkeys-lru")
         assert requests.get(server.url + "/readyz", timeout=5).json()["cache"]["warnings"] == []
-    finally:
-        server.stop()
 
 
 # The HTTP surface
@@ -322,16 +310,12 @@ def test_a_script_name_header_is_ignored(default_server):
 
 @e2e
 def test_the_process_environment_never_reads_as_request_headers():
-    server = LiveServer(env={"HTTP_IF_NONE_MATCH": "*", "HTTP_ACCEPT": "text/html"})
-    try:
-        server.wait_until_healthy()
+    with serving(env={"HTTP_IF_NONE_MATCH": "*", "HTTP_ACCEPT": "text/html"}) as server:
         response = requests.get(server.url + SEED_URL, headers={"Accept": None}, timeout=5)
         assert (response.status_code, response.headers["Content-Type"]) == (
             200,
             "application/json",
         )
-    finally:
-        server.stop()
 
 
 def test_a_log_line_naming_a_file_not_in_utf8_is_still_utf8():

@@ -13,7 +13,7 @@ from article_data_api.store import RELOAD_CHECK_SECONDS
 from article_data_api.store.build import Builder
 from article_data_api.store.layout import SnapshotDir
 from bench.processes import stop
-from tests.helpers import SAMPLE_ID, SEED_URL, LiveServer, free_port
+from tests.helpers import SAMPLE_ID, SEED_URL, LiveServer, free_port, serving
 
 pytestmark = [
     pytest.mark.e2e,
@@ -144,9 +144,7 @@ def test_a_new_snapshot_never_reads_the_old_ones_entries_from_redis(
         "ARTICLE_DATA_DIR": str(corpus_copy.root),
         "SNAPSHOT_DIR": str(snapshot_dir),
     }
-    server = LiveServer(env=env)
-    try:
-        server.wait_until_healthy()
+    with serving(env=env) as server:
         url = f"{server.url}/v1/articles/{SAMPLE_ID}"
         assert {requests.get(url, timeout=5).json()["title"] for _ in range(4)} == {
             "Sample article: Harbour City libraries open a shared catalogue search"
@@ -159,5 +157,3 @@ def test_a_new_snapshot_never_reads_the_old_ones_entries_from_redis(
         }
         versions = {key.decode().split(" ")[0] for key in redis_server.client.keys("*/v1/*")}
         assert len(versions) == 2  # each snapshot's entries under its own version
-    finally:
-        server.stop()

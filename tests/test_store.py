@@ -32,7 +32,7 @@ from article_data_api.store.layout import (
 from article_data_api.store.records import shard_file, shard_of
 from article_data_api.store.snapshot import Snapshot
 from bench.make_corpus import write_corpus
-from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID, SEED_URL, LiveServer
+from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID, SEED_URL, serving
 
 
 @pytest.fixture()
@@ -448,11 +448,9 @@ def test_reading_every_record_leaves_the_files_in_the_page_cache_not_in_the_proc
 @pytest.mark.e2e
 def test_import_review_and_build_show_a_new_article_on_a_live_server(corpus_copy, tmp_path):
     snapshot_dir = tmp_path / "snapshots"
-    server = LiveServer(
-        env={"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(snapshot_dir)}
-    )
-    try:
-        server.wait_until_healthy()
+    with serving(
+        {"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(snapshot_dir)}
+    ) as server:
         assert requests.get(f"{server.url}/v1/articles", timeout=5).json()["total"] == 3
         text = tmp_path / "depot.txt"
         text.write_text(
@@ -494,8 +492,6 @@ def test_import_review_and_build_show_a_new_article_on_a_live_server(corpus_copy
             time.sleep(0.05)
         assert found[-4:] == [True] * 4, statuses
         assert set(statuses) <= {200, 404}  # never a failed request while it switches
-    finally:
-        server.stop()
 
 
 def test_a_snapshot_made_by_other_code_is_rebuilt_when_its_corpus_is_at_hand(
