@@ -308,6 +308,28 @@ def test_temporal_expressions_are_found_in_every_form_asked_for():
     assert found["in March 2026"].value == "2026-03" and not found["in March 2026"].inferred
 
 
+@pytest.mark.parametrize(
+    ("sentence", "text", "value"),
+    [
+        # Each was dated to its year alone: the month and day the text states were lost.
+        ("On 2026-03-20 they met.", "On 2026-03-20", "2026-03-20"),
+        ("The plant closed on Dec. 3, 2025, after a fire.", "on Dec. 3, 2025", "2025-12-03"),
+        ("It reopens Sept. 14, 2026.", "Sept. 14, 2026", "2026-09-14"),
+        ("Talks began Jan 5 2026 in Oslo.", "Jan 5 2026", "2026-01-05"),
+        ("Sales fell in Aug. 2025.", "in Aug. 2025", "2025-08"),
+        # Not dates: a day that does not exist, and an abbreviation with no year or day.
+        ("On 2026-02-30 nothing happened.", "On 2026-02-30", None),
+        ("Jan said the plant would grow.", None, None),
+    ],
+)
+def test_stated_dates_keep_the_precision_the_text_gives(sentence, text, value):
+    found = {e.text: e.value for e in find_expressions(sentence)}
+    if text is None:
+        assert all(v is None for v in found.values()), found
+    else:
+        assert found.get(text, "not found") == value, found
+
+
 def test_events_are_sentences_with_a_quote_a_label_a_status_and_their_organizations(tmp_path):
     imported = import_article(NORHAVEN_PAGE, tmp_path / "corpus", article_id="x")
     events = {e["date"]["label"]: e for e in imported.annotations["events"]}

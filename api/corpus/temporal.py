@@ -34,6 +34,22 @@ MONTHS = (
     "November",
     "December",
 )
+# Abbreviated months, as news styles write them before a day or a year: AP's "Dec. 3,
+# 2025" and "Sept. 14", or with no full stop ("Jan 5 2026"). Never alone: "Jan" is a name.
+ABBREVIATED_MONTHS = {
+    "Jan": 1,
+    "Feb": 2,
+    "Mar": 3,
+    "Apr": 4,
+    "Jun": 6,
+    "Jul": 7,
+    "Aug": 8,
+    "Sep": 9,
+    "Sept": 9,
+    "Oct": 10,
+    "Nov": 11,
+    "Dec": 12,
+}
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH = "|".join(MONTHS)
 _WEEKDAY = "|".join(WEEKDAYS)
@@ -43,13 +59,20 @@ _NUMBER = (
 )
 _UNIT = r"(?:day|week|month|quarter|year|decade)s?"
 _YEAR = r"(?:19|20)\d\d"
+# A month as a stated date writes it: in full, or abbreviated.
+_WRITTEN_MONTH = rf"(?:{_MONTH}|(?:{'|'.join(ABBREVIATED_MONTHS)})\.?)"
+_ISO_DATE = re.compile(rf"({_YEAR})-(\d\d)-(\d\d)")
 # Each pattern is tried case-insensitively except where a month or weekday must be
 # capitalised ("may" is a verb, "march" a noun).
 _PATTERNS: list[tuple[str, str]] = [
     # Stated dates, most precise first.
-    ("day", rf"(?i:on |by |until |since )?\d{{1,2}} (?:{_MONTH}),? {_YEAR}"),
-    ("day", rf"(?i:on |by |until |since )?(?:{_MONTH}) \d{{1,2}}(?:st|nd|rd|th)?,? {_YEAR}"),
-    ("month", rf"(?i:in |by |until |since |from |early |late |mid-)*(?:{_MONTH}),? {_YEAR}"),
+    ("day", rf"(?i:on |by |until |since )?{_YEAR}-(?:0[1-9]|1[0-2])-(?:[0-2]\d|3[01])"),
+    ("day", rf"(?i:on |by |until |since )?\d{{1,2}} {_WRITTEN_MONTH},? {_YEAR}"),
+    (
+        "day",
+        rf"(?i:on |by |until |since )?{_WRITTEN_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? {_YEAR}",
+    ),
+    ("month", rf"(?i:in |by |until |since |from |early |late |mid-)*{_WRITTEN_MONTH},? {_YEAR}"),
     ("year", rf"(?:in |by |until |since |from |early |late |the end of )*{_YEAR}(?!s)"),
     # Relative to the publication date.
     ("day", r"(?:yesterday|today|tomorrow|tonight)"),
@@ -155,8 +178,18 @@ def _without_function_words(text: str) -> str:
 def _with_stated_date(expression: TemporalExpression) -> TemporalExpression:
     """The expression with the date it states outright: a day, a month of a year, a year."""
     text = expression.text
+    iso = _ISO_DATE.search(text)
+    if iso:
+        try:
+            value = dt.date(*map(int, iso.groups())).isoformat()
+        except ValueError:  # 2026-02-30
+            return expression
+        return _replace(expression, value=value)
     year = re.search(_YEAR, text)
     month = next((i for i, m in enumerate(MONTHS, 1) if re.search(rf"\b{m}\b", text)), None)
+    month = month or next(
+        (n for short, n in ABBREVIATED_MONTHS.items() if re.search(rf"\b{short}\b", text)), None
+    )
     day = re.search(
         r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?!\d)", text.replace(year.group(), "") if year else ""
     )
