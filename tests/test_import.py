@@ -317,6 +317,7 @@ def test_temporal_expressions_are_found_in_every_form_asked_for():
         ("It reopens Sept. 14, 2026.", "Sept. 14, 2026", "2026-09-14"),
         ("Talks began Jan 5 2026 in Oslo.", "Jan 5 2026", "2026-01-05"),
         ("Sales fell in Aug. 2025.", "in Aug. 2025", "2025-08"),
+        ("By mid-2025 it had grown.", "By mid-2025", "2025"),  # was not found at all
         # Not dates: a day that does not exist, and an abbreviation with no year or day.
         ("On 2026-02-30 nothing happened.", "On 2026-02-30", None),
         ("Jan said the plant would grow.", None, None),

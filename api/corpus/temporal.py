@@ -73,7 +73,7 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?i:on |by |until |since )?{_WRITTEN_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? {_YEAR}",
     ),
     ("month", rf"(?i:in |by |until |since |from |early |late |mid-)*{_WRITTEN_MONTH},? {_YEAR}"),
-    ("year", rf"(?:in |by |until |since |from |early |late |the end of )*{_YEAR}(?!s)"),
+    ("year", rf"(?:in |by |until |since |from |early |late |mid-|the end of )*{_YEAR}(?!s)"),
     # Relative to the publication date.
     ("day", r"(?:yesterday|today|tomorrow|tonight)"),
     ("day", rf"(?i:on |last |next |this |earlier this |later this )?(?:{_WEEKDAY})"),
