@@ -295,6 +295,43 @@ def test_candidate_names_by_rule():
     assert set(names) == {"Northgate Energy", "Bank of England", "NVIDIA", "IBM"}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The acronym was proposed as an organization of its own, so a reviewer had to
+        # reject it, and its mentions were counted for no one.
+        (
+            "The World Health Organization (WHO) agreed. The WHO will meet again in June.\n",
+            {"World Health Organization": ["WHO"]},
+        ),
+        (
+            "The European Central Bank raised rates. The ECB said inflation was high.\n",
+            {"European Central Bank": ["ECB"]},
+        ),
+        (
+            "The Bank of England held rates. The BoE said so on Monday.\n",
+            {"Bank of England": ["BoE"]},
+        ),
+        # An abbreviated place ("U.S." read as "U.S") is no organization.
+        (
+            "The U.S. Department of Justice sued Google LLC in Washington.\n",
+            {"Department of Justice": [], "Google LLC": []},
+        ),
+        # Capitals that are not the initials of a name stay a name of their own.
+        (
+            "Northgate Energy signed with IBM. IBM said so.\n",
+            {"Northgate Energy": [], "IBM": []},
+        ),
+    ],
+)
+def test_an_acronym_is_an_alias_of_the_name_it_abbreviates(text, expected):
+    suggested = {
+        org["name"]: [alias["text"] for alias in org["aliases"]]
+        for org in suggest_organizations(parse_sections(text), [])
+    }
+    assert suggested == expected
+
+
 # Suggested events
 
 

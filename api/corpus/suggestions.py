@@ -162,6 +162,9 @@ SENTENCE_WORDS = _words(
 _NOT_NAMES = SENTENCE_WORDS | set(MONTHS) | set(WEEKDAYS) | COMMON_ACRONYMS
 # Adjectives of nationality and region, capitalised in English but no organization.
 _DEMONYM = re.compile(r".*(?:ian|ese|ish|ean|can|ench|ic|ern)$")
+# Initials with full stops, as places are abbreviated ("U.S.", "U.K."; the word's last
+# stop is not part of it).
+_ABBREVIATED_PLACE = re.compile(r"(?:[A-Z]\.)+[A-Z]\.?")
 SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’')\]]*\s+(?=[“\"‘'(\[]?[A-Z0-9])")
 ABBREVIATIONS = (
     "Mr.",
@@ -335,6 +338,8 @@ def _new_candidates(sections: list[ParsedSection], taken: set[str]) -> dict[str,
     for name, places in singles.items():
         if name in taken or name in _NOT_NAMES or _DEMONYM.fullmatch(name) or len(name) < 2:
             continue
+        if _ABBREVIATED_PLACE.fullmatch(name):  # "U.S" of "U.S.", "U.K": places
+            continue
         mid_sentence = [place for place, sentence_start in places if not sentence_start]
         capitals = name.isupper() and any(c.isalpha() for c in name)
         if capitals or len(mid_sentence) >= 2 or name in _KIND_OF_WORD:
@@ -440,6 +445,10 @@ def suggest_organizations(
         )
     candidates = _new_candidates(sections, taken_names)
     aliases = _fold_into_longer_names(candidates, sections, taken_names)
+    for name, acronym in _acronyms(candidates, sections, taken_names):
+        aliases.setdefault(name, []).append(acronym)
+        candidates[name].reasons.append(f"abbreviated {acronym!r}")
+        candidates.pop(acronym, None)
     ranked = sorted(candidates.values(), key=lambda c: (-len(c.places), c.name))
     for candidate in ranked:
         suggestions.append(
@@ -508,6 +517,32 @@ def _fold_into_longer_names(
             aliases.setdefault(name, []).append(first)
             candidate.reasons.append(f"also called {first!r}")
     return aliases
+
+
+def _acronyms(
+    candidates: dict[str, _Candidate], sections: list[ParsedSection], taken: set[str]
+) -> list[tuple[str, str]]:
+    """(name, acronym) for each name of several words whose initials the text also
+    writes as one word of two capitals or more: "WHO" of "World Health Organization",
+    "BoE" of "Bank of England" (its connectors' initials in or out). A set of initials
+    that two names share is no one's."""
+    by_initials: dict[str, list[str]] = {}
+    for name in candidates:
+        words = name.split()
+        if len(words) < 2:
+            continue
+        for kept in (words, [w for w in words if w not in _CONNECTORS]):
+            initials = "".join(w[0] for w in kept if w[0].isalnum()).upper()
+            if len(initials) >= 2 and name not in by_initials.setdefault(initials, []):
+                by_initials[initials].append(name)
+    text = "\n".join(t for _, _, t in _paragraphs(sections))
+    found = []
+    for word in dict.fromkeys(re.findall(r"(?<![\w.&-])[A-Za-z]{2,8}(?![\w.&-])", text)):
+        names = by_initials.get(word.upper(), [])
+        capitals = sum(c.isupper() for c in word)
+        if len(names) == 1 and capitals >= 2 and word not in taken and word not in _NOT_NAMES:
+            found.append((names[0], word))
+    return found
 
 
 def _name_places(org: dict, sections: list[ParsedSection]) -> list[tuple[int, int, int]]:
