@@ -292,8 +292,11 @@ def _capitalised_runs(text: str) -> Iterable[tuple[int, int, list[str]]]:
     yield from flush()
 
 
-def _trimmed(start: int, words: list[str], text: str) -> tuple[int, list[str]]:
-    """Without leading sentence words ("After", "The") and a trailing possessive."""
+def _trimmed(
+    start: int, words: list[str], text: str, at_sentence_start: bool
+) -> tuple[int, list[str]]:
+    """Without leading sentence words ("After", "The"), a sentence's first word before
+    "of" when it is a common noun ("Shares of Tesla"), and a trailing possessive."""
     while words and (words[0] in SENTENCE_WORDS or words[0] in _CONNECTORS):
         start = text.index(words[1], start + len(words[0])) if len(words) > 1 else start
         words = words[1:]
@@ -306,7 +309,10 @@ def _trimmed(start: int, words: list[str], text: str) -> tuple[int, list[str]]:
         # England" (an organizational word before "of") is one name.
         at = words.index("of")
         before, after = words[:at], words[at + 1 :]
-        if not any(_kind_of(w) for w in before) and any(_kind_of(w) for w in after):
+        common_noun = at_sentence_start and len(before) == 1 and not _kind_of(before[0])
+        if common_noun or (
+            not any(_kind_of(w) for w in before) and any(_kind_of(w) for w in after)
+        ):
             start = text.index(" ".join(after), start)
             words = after
     return start, [w for w in words if w]
@@ -317,9 +323,9 @@ def _new_candidates(sections: list[ParsedSection], taken: set[str]) -> dict[str,
     found: dict[str, _Candidate] = {}
     singles: dict[str, list[tuple[Place, bool]]] = {}
     for s, p, text in _paragraphs(sections):
-        for start, _, words in _capitalised_runs(text):
-            at_sentence_start = _sentence_start(text, start)
-            start, words = _trimmed(start, words, text)
+        for run_start, _, words in _capitalised_runs(text):
+            at_sentence_start = _sentence_start(text, run_start)
+            start, words = _trimmed(run_start, words, text, at_sentence_start)
             if not words:
                 continue
             name = text[start : start + len(" ".join(words))]
@@ -328,7 +334,8 @@ def _new_candidates(sections: list[ParsedSection], taken: set[str]) -> dict[str,
             place = Place(s, p, start, start + len(name))
             if len(words) == 1:
                 singles.setdefault(name, []).append(
-                    (place, at_sentence_start and place.start == start)
+                    # First in its sentence only if nothing was trimmed before it
+                    (place, at_sentence_start and start == run_start)
                 )
                 continue
             if name in taken or all(w in _NOT_NAMES for w in words):
