@@ -327,6 +327,12 @@ def test_candidate_names_by_rule():
             "Bank of Finland officials met. The Bank of Finland declined to comment.\n",
             {"Bank of Finland": []},
         ),
+        # Words in "-ic" were all taken for adjectives of place, as "Baltic" is.
+        (
+            "Tesla and Anthropic both released models. Tesla said its model was faster"
+            " than Anthropic's. Baltic ports stayed shut.\n",
+            {"Anthropic": []},  # Tesla only ever opens a sentence: never alone
+        ),
         # Capitals that are not the initials of a name stay a name of their own.
         (
             "Northgate Energy signed with IBM. IBM said so.\n",

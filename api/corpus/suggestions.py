@@ -161,7 +161,12 @@ SENTENCE_WORDS = _words(
 )
 _NOT_NAMES = SENTENCE_WORDS | set(MONTHS) | set(WEEKDAYS) | COMMON_ACRONYMS
 # Adjectives of nationality and region, capitalised in English but no organization.
-_DEMONYM = re.compile(r".*(?:ian|ese|ish|ean|can|ench|ic|ern)$")
+# Of those in "-ic" only these: a rule for the ending would also take names such as
+# Anthropic or Epic.
+_DEMONYM = re.compile(
+    r".*(?:ian|ese|ish|ean|can|ench|ern)|Arabic|Baltic|Celtic|Nordic|Slavic|Hispanic"
+    r"|Icelandic|Germanic|Gaelic|Atlantic|Pacific|Arctic|Antarctic|Adriatic|Olympic|Islamic"
+)
 # Initials with full stops, as places are abbreviated ("U.S.", "U.K."; the word's last
 # stop is not part of it).
 _ABBREVIATED_PLACE = re.compile(r"(?:[A-Z]\.)+[A-Z]\.?")
