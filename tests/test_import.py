@@ -333,6 +333,16 @@ def test_candidate_names_by_rule():
             " than Anthropic's. Baltic ports stayed shut.\n",
             {"Anthropic": []},  # Tesla only ever opens a sentence: never alone
         ),
+        # A title and a name are a person; a title alone is a title.
+        (
+            "Prime Minister Jane Doe met President John Roe at Harbour Energy Ltd. The"
+            " company said its Chief Executive Officer would resign.\n",
+            {"Harbour Energy Ltd": []},
+        ),
+        (
+            "President Hospital Trust said so. The President Hospital Trust agreed.\n",
+            {"President Hospital Trust": []},
+        ),
         # Capitals that are not the initials of a name stay a name of their own.
         (
             "Northgate Energy signed with IBM. IBM said so.\n",

@@ -167,6 +167,30 @@ _DEMONYM = re.compile(
     r".*(?:ian|ese|ish|ean|can|ench|ern)|Arabic|Baltic|Celtic|Nordic|Slavic|Hispanic"
     r"|Icelandic|Germanic|Gaelic|Atlantic|Pacific|Arctic|Antarctic|Adriatic|Olympic|Islamic"
 )
+# Titles a person's name follows, as words of a run.
+PERSON_TITLES = [
+    tuple(title.split())
+    for title in (
+        "Prime Minister",
+        "President",
+        "Vice President",
+        "Chancellor",
+        "Minister",
+        "Senator",
+        "Governor",
+        "Mayor",
+        "Professor",
+        "Prof",
+        "Dr",
+        "Sir",
+        "Dame",
+        "Judge",
+        "Chief",
+        "Chairman",
+        "Chairwoman",
+        "Chair",
+    )
+]
 # Initials with full stops, as places are abbreviated ("U.S.", "U.K."; the word's last
 # stop is not part of it).
 _ABBREVIATED_PLACE = re.compile(r"(?:[A-Z]\.)+[A-Z]\.?")
@@ -297,6 +321,16 @@ def _capitalised_runs(text: str) -> Iterable[tuple[int, int, list[str]]]:
     yield from flush()
 
 
+def _is_person(words: list[str]) -> bool:
+    """Whether a run names a person by a title ("President John Roe", "Professor Anja
+    Roos"), or is a title alone ("Chief Executive Officer"): no organizational word after
+    the title."""
+    for title in PERSON_TITLES:
+        if words[: len(title)] == list(title):
+            return not any(_kind_of(w) for w in words[len(title) :])
+    return False
+
+
 def _trimmed(
     start: int, words: list[str], text: str, at_sentence_start: bool
 ) -> tuple[int, list[str]]:
@@ -331,7 +365,7 @@ def _new_candidates(sections: list[ParsedSection], taken: set[str]) -> dict[str,
         for run_start, _, words in _capitalised_runs(text):
             at_sentence_start = _sentence_start(text, run_start)
             start, words = _trimmed(run_start, words, text, at_sentence_start)
-            if not words:
+            if not words or _is_person(words):
                 continue
             name = text[start : start + len(" ".join(words))]
             if name != " ".join(words):  # a run across other spacing: not one name
