@@ -24,8 +24,10 @@ SEARCH_SYNTAX = (
     ' the paragraphs; every word must match. `"an exact phrase"` must match as written,'
     " a hyphenated word is a phrase (`open-weight`), a possessive is its word (`Mistral's`),"
     " `-word` excludes, and `a OR b` matches"
-    " either (an OR with no word before it is the word). At most 256 characters and 32"
-    " words; a q with no letter or digit is a 400."
+    " either (an OR with no word before it is the word); a word or phrase typed twice is"
+    " searched once. At most 256 characters and 32 words; a q with no letter or digit is a"
+    " 400, and so is one whose phrases are of words so common that matching them would"
+    " read the archive more than twice over."
 )
 INVERTED_RANGE = " A range that ends before it starts is a 400 naming its end."
 

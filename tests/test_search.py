@@ -5,7 +5,7 @@ that walk every item exactly once, across a snapshot switch too."""
 import json
 import time
 from collections import Counter
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
@@ -13,7 +13,14 @@ from article_data_api import create_app
 from article_data_api.store import RELOAD_CHECK_SECONDS
 from article_data_api.store.build import Builder
 from article_data_api.store.layout import SnapshotDir
-from article_data_api.store.search import Mark, QueryMarks, analyzer, parse_query, passages
+from article_data_api.store.search import (
+    Mark,
+    Phrase,
+    QueryMarks,
+    analyzer,
+    parse_query,
+    passages,
+)
 from tests.helpers import SEED_ID, write_article
 
 ORGS = {
@@ -214,6 +221,37 @@ def test_excluding_alone_keeps_everything_else(client):
 def test_queries_that_cannot_be_searched_are_400s_that_say_why(client, q, reason):
     body = get(client, f"/v1/articles?q={q}", status=400)
     assert body["invalid_params"] == [{"name": "q", "location": "query", "reason": reason}]
+
+
+def test_a_repeated_word_or_phrase_is_searched_once():
+    stemmer = analyzer()
+    parsed = parse_query(
+        '"harbour authority" OR "harbour authority" tides tides -dock -dock', stemmer
+    )
+    assert parsed.groups == [[Phrase(("harbour", "author"))], [Phrase(("tide",))]]
+    assert parsed.excluded == [Phrase(("dock",))]
+
+
+@pytest.mark.parametrize(
+    ("q", "status"),
+    [
+        ('"harbour authority"', 200),
+        ('"harbour authority" "the harbour"', 200),
+        ('"harbour authority" OR "harbour authority" OR "harbour authority"', 200),
+        # Each phrase of words in most articles checks positions in most articles: 200
+        # characters of them cost a second of CPU at 100,000 articles.
+        ('"harbour authority" "the harbour" "about the"', 400),
+        ('"harbour authority" OR "the harbour" OR "about the"', 400),
+        ('zeppelin -"harbour authority" -"the harbour" -"about the"', 400),
+    ],
+)
+def test_a_search_may_match_phrases_of_common_words_only_so_often(client, q, status):
+    body = get(client, f"/v1/articles?q={quote(q)}", status=status)
+    if status == 400:
+        [problem] = body["invalid_params"]
+        assert problem["name"] == "q"
+        assert problem["reason"].startswith("q quotes phrases of words so common that")
+        assert problem["reason"].endswith("(at most 2): quote fewer of them")
 
 
 def test_q_is_capped_at_256_characters(client):

@@ -463,7 +463,7 @@ class Snapshot:
     def articles(self, args: Mapping[str, Any]) -> Page:
         """Articles matching ``args``: ``q`` ranked by BM25 (or sorted by date), the
         filters, facets over the whole result, and highlights on every hit."""
-        parsed = self._parsed(args)
+        parsed = self._parsed(args, self._articles, "body", "articles")
         sort = args.get("sort") or ("relevance" if parsed else "newest")
         if sort == "relevance" and parsed is None:
             sort = "newest"  # with nothing to rank by, every article ranks alike
@@ -509,7 +509,7 @@ class Snapshot:
     def events(self, args: Mapping[str, Any]) -> Page:
         """Events of the whole corpus in chronological order (or newest first), with
         the filters, facets, and how a date filter's range holds each event."""
-        parsed = self._parsed(args)
+        parsed = self._parsed(args, self._events, "text", "events")
         sort = args.get("sort") or "oldest"
         self._known_organizations(args)
         if args.get("article") and not self.has_article(args["article"]):
@@ -583,13 +583,29 @@ class Snapshot:
         )
         return {row[0]: row[1:] for row in rows}
 
-    def _parsed(self, args: Mapping[str, Any]) -> search.ParsedQuery | None:
+    def _parsed(
+        self, args: Mapping[str, Any], index: tantivy.Index, field: str, what: str
+    ) -> search.ParsedQuery | None:
+        """``q`` parsed, unless it cannot be searched, or its phrases would cost a search
+        more than MAX_PHRASE_WORK (``field`` is where their words are most frequent)."""
         if args.get("q") is None:
             return None
         try:
-            return search.parse_query(args["q"], self._stemmer)
+            parsed = search.parse_query(args["q"], self._stemmer)
         except search.QueryError as error:
             raise PageError("q", f"q {error}") from error
+        searcher = index.searcher()
+        work = search.phrase_work(
+            parsed, lambda token: searcher.doc_freq(field, token), searcher.num_docs
+        )
+        if work > search.MAX_PHRASE_WORK:
+            raise PageError(
+                "q",
+                f"q quotes phrases of words so common that a search for them would read"
+                f" {work:.1f} times as many {what} as the archive holds"
+                f" (at most {search.MAX_PHRASE_WORK}): quote fewer of them",
+            )
+        return parsed
 
     def _keyset_rows(
         self,
