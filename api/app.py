@@ -43,6 +43,11 @@ class ArticleDataApp(Flask):
             return super().create_url_adapter(request)
         return matched.adapter
 
+    def start_worker(self) -> None:
+        """What a server worker starts as it begins to serve this app: the store's own
+        look for new snapshots."""
+        store.store_of(self).keep_fresh()
+
     def respond(self, environ: dict) -> Response:
         """Flask's ``wsgi_app``, returning the response instead of calling it: the HTTP
         layer keeps responses whole (to cache them and set their ETags), and a WSGI round

@@ -350,6 +350,12 @@ def test_a_new_snapshot_that_cannot_be_opened_is_logged_and_the_old_one_kept(
     now[0] += 1.5
     assert store.current() is serving
     assert "kept serving snapshot" in caplog.text
+    # Said once, not with a traceback a second for as long as it is published: each
+    # worker now looks every second, busy or idle.
+    for _ in range(3):
+        now[0] += 1.5
+        assert store.current() is serving
+    assert caplog.text.count("kept serving snapshot") == 1
 
 
 def test_a_snapshot_removed_under_the_store_is_not_served_on(corpus_copy, snapshots):
@@ -492,6 +498,28 @@ def test_import_review_and_build_show_a_new_article_on_a_live_server(corpus_copy
             time.sleep(0.05)
         assert found[-4:] == [True] * 4, statuses
         assert set(statuses) <= {200, 404}  # never a failed request while it switches
+
+
+@pytest.mark.e2e
+def test_idle_workers_switch_to_a_new_snapshot_on_their_own(corpus_copy, tmp_path):
+    # A worker looked for a new snapshot (and gave back the index pages it had mapped)
+    # only as a request came in: an idle one held its old snapshot, and up to 83 MiB of
+    # mapped pages counted as its private memory, until the next request.
+    snapshot_dir = tmp_path / "snapshots"
+    with serving(
+        {"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(snapshot_dir)}
+    ) as server:
+        corpus_copy.edit_annotations(lambda data: data.update(title="A new title"))
+        built = subprocess.run(
+            [CONSOLE_SCRIPT, "build", corpus_copy.root, "--out", snapshot_dir],
+            capture_output=True,
+            text=True,
+        )
+        assert built.returncode == 0, built.stderr
+        deadline = time.monotonic() + 5  # no request meanwhile
+        while time.monotonic() < deadline and server.printed().count('"snapshot switched"') < 2:
+            time.sleep(0.1)
+        assert server.printed().count('"snapshot switched"') == 2  # one line a worker
 
 
 def test_a_snapshot_made_by_other_code_is_rebuilt_when_its_corpus_is_at_hand(

@@ -8,6 +8,7 @@ another would implement ``ArticleStore`` and be chosen by the ``STORE`` setting.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import math
@@ -75,7 +76,22 @@ class SnapshotStore:
         self.clock = clock
         self._snapshot: Snapshot | None = None
         self._next_check = 0.0
+        self._unopened: str | None = None  # the newest version that could not be opened
         self._lock = threading.Lock()
+
+    def keep_fresh(self) -> None:
+        """Look once a second on a thread of this process, not only as requests come in:
+        an idle worker then switches to a new snapshot, and gives back the index pages it
+        mapped, on its own. Called in each server worker as it starts (threads do not
+        survive a fork)."""
+
+        def look() -> None:
+            while True:
+                with contextlib.suppress(SnapshotError):  # each request says it meanwhile
+                    self.current()
+                time.sleep(RELOAD_CHECK_SECONDS)
+
+        threading.Thread(target=look, name="snapshot-store", daemon=True).start()
 
     def current(self) -> Snapshot:
         now = self.clock()
@@ -101,7 +117,7 @@ class SnapshotStore:
             if self._snapshot is None:
                 raise SnapshotError(f"{self.snapshots.root}: no snapshot is published")
             return
-        if self._snapshot is not None and self._snapshot.version == version:
+        if self._snapshot is not None and version in (self._snapshot.version, self._unopened):
             return
         try:
             opened = Snapshot(self.snapshots.folder(version))
@@ -111,6 +127,7 @@ class SnapshotStore:
             log.exception(
                 "kept serving snapshot %s: the new one cannot be opened", self._snapshot.version
             )
+            self._unopened = version  # logged once, not at every look
             return
         if self._snapshot is not None:
             log.info(
