@@ -127,6 +127,20 @@ class LiveServer:
         return self.final_output
 
 
+def run_cli(
+    *args: object, stdin: str | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    """``article-data-api ARGS...``, its output captured as text."""
+    return subprocess.run(
+        [CONSOLE_SCRIPT, *map(str, args)],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
 @contextlib.contextmanager
 def serving(env: dict[str, str] | None = None, **options: Any) -> Iterator[LiveServer]:
     """A healthy LiveServer for the ``with`` block, stopped by its PID after it."""

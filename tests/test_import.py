@@ -20,7 +20,7 @@ from article_data_api.corpus.text import parse_sections
 from article_data_api.corpus.web_page import read_page
 from article_data_api.store.build import validate_corpus
 from bench.suggestions import EXPECTED
-from tests.helpers import BUNDLED_CORPUS, CONSOLE_SCRIPT, PROJECT, SEED_ID, CorpusCopy
+from tests.helpers import BUNDLED_CORPUS, CONSOLE_SCRIPT, PROJECT, SEED_ID, CorpusCopy, run_cli
 
 DATA = PROJECT / "tests" / "data"
 SEED_PAGE = DATA / "mistral-nvidia-nemotron-coalition.html"
@@ -44,17 +44,6 @@ A second depot is planned for the east side later.
 """
 
 
-def run(*args, stdin: str | None = None, env: dict | None = None):
-    return subprocess.run(
-        [CONSOLE_SCRIPT, *map(str, args)],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
-
-
 def annotations_of(folder: Path) -> dict:
     return json.loads((folder / "annotations.json").read_text("utf-8"))
 
@@ -67,7 +56,7 @@ def suggested(annotations: dict, collection: str) -> list[dict]:
 
 
 def test_the_seed_page_imports_as_the_curated_sections_title_date_and_url(tmp_path):
-    result = run("import", SEED_PAGE, "--id", "seed-again", "--corpus", tmp_path / "corpus")
+    result = run_cli("import", SEED_PAGE, "--id", "seed-again", "--corpus", tmp_path / "corpus")
     assert result.returncode == 0, result.stderr
     folder = tmp_path / "corpus" / "articles" / "seed-again"
     assert (folder / "article.md").read_bytes() == SEED_MARKDOWN.read_bytes()
@@ -478,7 +467,7 @@ def test_a_broken_draft_fails_check_and_a_published_one_holds_no_suggestions(tmp
     (imported.folder / "annotations.json").write_text(
         json.dumps({**data, "status": "published"}), "utf-8"
     )
-    result = run("check", corpus)
+    result = run_cli("check", corpus)
     assert result.returncode == 1
     assert "organizations[0].suggested: a published article holds no suggestions" in result.stderr
 
@@ -496,7 +485,7 @@ def test_review_walks_the_suggestions_through_standard_input_and_publishes(tmp_p
     # first event, edit the second's status, accept the rest.
     answers = ["e", "", "company", "r", *["a"] * (len(orgs) - 2)]
     answers += ["r", "e", "", "ongoing", *["a"] * (len(events) - 2)]
-    result = run(
+    result = run_cli(
         "review", "riverside", "--corpus", corpus, "--publish", stdin="\n".join(answers) + "\n"
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -519,7 +508,7 @@ def test_review_walks_the_suggestions_through_standard_input_and_publishes(tmp_p
 def test_review_asks_again_after_an_empty_answer(tmp_path):
     corpus = tmp_path / "corpus"
     import_article(RIVERSIDE_MARKDOWN, corpus, article_id="riverside")
-    result = run("review", "riverside", "--corpus", corpus, stdin="\nx\nq\n")
+    result = run_cli("review", "riverside", "--corpus", corpus, stdin="\nx\nq\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("  answer one of: a, e, r, s, q") == 2
     assert "0 accepted, 0 edited, 0 rejected, 0 skipped" in result.stdout
@@ -528,7 +517,7 @@ def test_review_asks_again_after_an_empty_answer(tmp_path):
 def test_review_of_an_article_that_is_not_there_names_it(tmp_path):
     corpus = tmp_path / "corpus"
     import_article(RIVERSIDE_MARKDOWN, corpus, article_id="riverside")
-    result = run("review", "riversid", "--corpus", corpus)
+    result = run_cli("review", "riversid", "--corpus", corpus)
     assert result.returncode == 1
     assert result.stderr == (
         f"article-data-api review: no article 'riversid' in {corpus}: no folder"
@@ -554,7 +543,7 @@ def test_review_of_a_draft_that_does_not_validate_lists_its_problems(tmp_path, b
     data = annotations_of(imported.folder)
     broken(data)
     (imported.folder / "annotations.json").write_text(json.dumps(data), "utf-8")
-    result = run("review", "riverside", "--corpus", corpus, stdin="a\n" * 50)
+    result = run_cli("review", "riverside", "--corpus", corpus, stdin="a\n" * 50)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert problem in result.stderr
@@ -571,7 +560,7 @@ def test_review_keeps_no_edit_that_disagrees_with_the_corpus(tmp_path):
     imported = import_article(source, corpus.root, article_id="news")
     assert [o["id"] for o in suggested(imported.annotations, "organizations")] == ["nvidia"]
     answers = "e\n\nmedia\n" + "a\n" * 10
-    result = run("review", "news", "--corpus", corpus.root, "--publish", stdin=answers)
+    result = run_cli("review", "news", "--corpus", corpus.root, "--publish", stdin=answers)
     assert (
         "not kept: kind 'media' differs from 'company', as 1 other article has it:"
         " change it there first" in result.stdout
@@ -584,7 +573,7 @@ def test_review_keeps_no_edit_that_disagrees_with_the_corpus(tmp_path):
     data = annotations_of(imported.folder)
     data["organizations"][0]["kind"] = "media"
     (imported.folder / "annotations.json").write_text(json.dumps(data), "utf-8")
-    result = run("review", "news", "--corpus", corpus.root, "--publish", stdin="a\n" * 10)
+    result = run_cli("review", "news", "--corpus", corpus.root, "--publish", stdin="a\n" * 10)
     assert "Not published: NVIDIA: kind 'media' differs from 'company'" in result.stdout
     assert result.returncode == 1 and annotations_of(imported.folder)["status"] == "draft"
 
@@ -594,7 +583,7 @@ def test_review_keeps_only_an_edit_that_validates_and_does_not_publish_what_is_l
     imported = import_article(RIVERSIDE_MARKDOWN, corpus, article_id="riverside")
     first = suggested(imported.annotations, "organizations")[0]["name"]
     # Rename the first organization to a name the text never uses, then quit.
-    result = run(
+    result = run_cli(
         "review", "riverside", "--corpus", corpus, "--publish", stdin="e\nNowhere Inc\n\nq\n"
     )
     assert result.returncode == 1
@@ -613,7 +602,7 @@ def test_review_keeps_no_event_edit_that_would_not_validate(tmp_path):
     orgs = suggested(imported.annotations, "organizations")
     title = suggested(imported.annotations, "events")[0]["title"]
     answers = "a\n" * len(orgs) + "e\nBuses move\x1b[D\x1b[D\n\nq\n"
-    result = run("review", "riverside", "--corpus", corpus, stdin=answers)
+    result = run_cli("review", "riverside", "--corpus", corpus, stdin=answers)
     assert result.returncode == 0, result.stderr
     assert "not kept: holds U+001B, a character no reader sees" in result.stdout
     assert "0 edited" in result.stdout
@@ -631,7 +620,9 @@ def test_import_needs_a_corpus_named(tmp_path):
     )
     assert result.returncode == 1
     assert "name it with --corpus DIR or ARTICLE_DATA_DIR" in result.stderr
-    with_env = run("import", NORHAVEN_PAGE, "--id", "x", env={"ARTICLE_DATA_DIR": str(tmp_path)})
+    with_env = run_cli(
+        "import", NORHAVEN_PAGE, "--id", "x", env={"ARTICLE_DATA_DIR": str(tmp_path)}
+    )
     assert with_env.returncode == 0 and (tmp_path / "articles" / "x").is_dir()
 
 

@@ -32,7 +32,7 @@ from article_data_api.store.layout import (
 from article_data_api.store.records import shard_file, shard_of
 from article_data_api.store.snapshot import Snapshot
 from bench.make_corpus import write_corpus
-from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID, SEED_URL, serving
+from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID, SEED_URL, run_cli, serving
 
 
 @pytest.fixture()
@@ -196,9 +196,7 @@ def test_a_build_into_the_corpus_folder_is_refused_and_writes_nothing(corpus_cop
     # broken article folder, so every later check and build would fail.
     before = sorted(p.relative_to(corpus_copy.root) for p in corpus_copy.root.rglob("*"))
     out = corpus_copy.root / inside
-    built = subprocess.run(
-        [CONSOLE_SCRIPT, "build", corpus_copy.root, "--out", out], capture_output=True, text=True
-    )
+    built = run_cli("build", corpus_copy.root, "--out", out)
     assert built.returncode == 1
     assert built.stderr == (
         f"article-data-api build: {out}: a snapshot folder cannot be inside the corpus"
@@ -212,14 +210,8 @@ def test_the_build_command_lists_the_same_problems_as_check(corpus_copy, tmp_pat
     corpus_copy.edit_annotations(
         lambda d: d["organizations"][0].update(aliases=["Zeta"]), SAMPLE_ID
     )
-    checked = subprocess.run(
-        [CONSOLE_SCRIPT, "check", corpus_copy.root], capture_output=True, text=True
-    )
-    built = subprocess.run(
-        [CONSOLE_SCRIPT, "build", corpus_copy.root, "--out", tmp_path / "out"],
-        capture_output=True,
-        text=True,
-    )
+    checked = run_cli("check", corpus_copy.root)
+    built = run_cli("build", corpus_copy.root, "--out", tmp_path / "out")
     assert checked.returncode == built.returncode == 1
     assert built.stderr == checked.stderr and "2 problem(s)" in built.stderr
     assert not (tmp_path / "out" / "CURRENT").exists()
@@ -477,11 +469,7 @@ def test_import_review_and_build_show_a_new_article_on_a_live_server(corpus_copy
             input="a\n" * 20,  # accept every suggestion
         )
         assert "Published." in reviewed.stdout, reviewed.stdout + reviewed.stderr
-        built = subprocess.run(
-            [CONSOLE_SCRIPT, "build", corpus_copy.root, "--out", snapshot_dir],
-            capture_output=True,
-            text=True,
-        )
+        built = run_cli("build", corpus_copy.root, "--out", snapshot_dir)
         assert built.returncode == 0, built.stderr
         assert "1 built, 3 copied unchanged" in built.stdout
         # Each worker switches on its own within a second: within 5 s every answer is new.
@@ -510,11 +498,7 @@ def test_idle_workers_switch_to_a_new_snapshot_on_their_own(corpus_copy, tmp_pat
         {"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(snapshot_dir)}
     ) as server:
         corpus_copy.edit_annotations(lambda data: data.update(title="A new title"))
-        built = subprocess.run(
-            [CONSOLE_SCRIPT, "build", corpus_copy.root, "--out", snapshot_dir],
-            capture_output=True,
-            text=True,
-        )
+        built = run_cli("build", corpus_copy.root, "--out", snapshot_dir)
         assert built.returncode == 0, built.stderr
         deadline = time.monotonic() + 5  # no request meanwhile
         while time.monotonic() < deadline and server.printed().count('"snapshot switched"') < 2:
