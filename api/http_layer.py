@@ -17,7 +17,7 @@ import logging
 import re
 import struct
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -118,10 +118,17 @@ class Rendered(NamedTuple):
         return cls(status, kept, body, _etag(body) if status.startswith("200") else None)
 
     @classmethod
-    def problem(cls, status: int, detail: str, instance: str | None, **extensions: Any) -> Rendered:
+    def problem(
+        cls,
+        status: int,
+        detail: str,
+        instance: str | None,
+        headers: Sequence[tuple[str, str]] = (),
+        **extensions: Any,
+    ) -> Rendered:
         document = problem_document(status, detail, instance, **extensions)
         line = f"{status} {json.loads(document)['title']}"
-        return cls(line, [("Content-Type", PROBLEM_JSON)], document, None)
+        return cls(line, [("Content-Type", PROBLEM_JSON), *headers], document, None)
 
     @property
     def cacheable(self) -> bool:
@@ -291,10 +298,8 @@ class HttpLayer:
             try:
                 snapshot = self.store.current()
             except SnapshotError as error:
-                unserved = Rendered.problem(503, unservable(error), instance)
-                return unserved._replace(
-                    headers=[*unserved.headers, ("Retry-After", RETRY_AFTER)]
-                ), None
+                retry = [("Retry-After", RETRY_AFTER)]
+                return Rendered.problem(503, unservable(error), instance, retry), None
             environ[ENVIRON_KEY] = snapshot
             version = snapshot.version
         return None, f"{version} {media_type}{base} {instance}?{query_key}"

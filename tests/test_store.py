@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,15 @@ from article_data_api.store.layout import (
 from article_data_api.store.records import shard_file, shard_of
 from article_data_api.store.snapshot import Snapshot
 from bench.make_corpus import write_corpus
-from tests.helpers import CONSOLE_SCRIPT, SAMPLE_ID, SEED_ID, SEED_URL, run_cli, serving
+from tests.helpers import (
+    CONSOLE_SCRIPT,
+    SAMPLE_ID,
+    SEED_ID,
+    SEED_URL,
+    LiveServer,
+    run_cli,
+    serving,
+)
 
 
 @pytest.fixture()
@@ -443,67 +452,63 @@ def test_reading_every_record_leaves_the_files_in_the_page_cache_not_in_the_proc
     assert private_clean_kib() - before < 2048
 
 
-@pytest.mark.e2e
-def test_import_review_and_build_show_a_new_article_on_a_live_server(corpus_copy, tmp_path):
+@pytest.fixture()
+def corpus_server(corpus_copy, tmp_path) -> Iterator[tuple[LiveServer, Path]]:
+    """A live server of the corpus copy, and the snapshot folder it serves."""
     snapshot_dir = tmp_path / "snapshots"
-    with serving(
-        {"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(snapshot_dir)}
-    ) as server:
-        assert requests.get(f"{server.url}/v1/articles", timeout=5).json()["total"] == 3
-        text = tmp_path / "depot.txt"
-        text.write_text(
-            "Riverside Transit Cooperative opened its first solar depot on Monday.\n", "utf-8"
-        )
-        env = {**os.environ, "ARTICLE_DATA_DIR": str(corpus_copy.root)}
-        imported = subprocess.run(
-            [CONSOLE_SCRIPT, "import", text, "--id", "solar-depot", "--corpus", corpus_copy.root],
-            capture_output=True,
-            text=True,
-            env=env,
-        )
-        assert imported.returncode == 0, imported.stderr
-        reviewed = subprocess.run(
-            [CONSOLE_SCRIPT, "review", "solar-depot", "--corpus", corpus_copy.root, "--publish"],
-            capture_output=True,
-            text=True,
-            input="a\n" * 20,  # accept every suggestion
-        )
-        assert "Published." in reviewed.stdout, reviewed.stdout + reviewed.stderr
-        built = run_cli("build", corpus_copy.root, "--out", snapshot_dir)
-        assert built.returncode == 0, built.stderr
-        assert "1 built, 3 copied unchanged" in built.stdout
-        # Each worker switches on its own within a second: within 5 s every answer is new.
-        statuses, found = [], []
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and found[-4:] != [True] * 4:
-            item = requests.get(f"{server.url}/v1/articles/solar-depot", timeout=5)
-            listed = requests.get(f"{server.url}/v1/articles?q=solar", timeout=5)
-            statuses += [item.status_code, listed.status_code]
-            found.append(
-                item.status_code == 200
-                and [a["id"] for a in listed.json()["items"]] == ["solar-depot"]
-            )
-            time.sleep(0.05)
-        assert found[-4:] == [True] * 4, statuses
-        assert set(statuses) <= {200, 404}  # never a failed request while it switches
+    env = {"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(snapshot_dir)}
+    with serving(env) as server:
+        yield server, snapshot_dir
 
 
 @pytest.mark.e2e
-def test_idle_workers_switch_to_a_new_snapshot_on_their_own(corpus_copy, tmp_path):
+def test_import_review_and_build_show_a_new_article_on_a_live_server(
+    corpus_copy, corpus_server, tmp_path
+):
+    server, snapshot_dir = corpus_server
+    assert requests.get(f"{server.url}/v1/articles", timeout=5).json()["total"] == 3
+    text = tmp_path / "depot.txt"
+    text.write_text(
+        "Riverside Transit Cooperative opened its first solar depot on Monday.\n", "utf-8"
+    )
+    env = {"ARTICLE_DATA_DIR": str(corpus_copy.root)}
+    imported = run_cli("import", text, "--id", "solar-depot", "--corpus", corpus_copy.root, env=env)
+    assert imported.returncode == 0, imported.stderr
+    reviewed = run_cli(
+        "review", "solar-depot", "--corpus", corpus_copy.root, "--publish", stdin="a\n" * 20
+    )  # accept every suggestion
+    assert "Published." in reviewed.stdout, reviewed.stdout + reviewed.stderr
+    built = run_cli("build", corpus_copy.root, "--out", snapshot_dir)
+    assert built.returncode == 0, built.stderr
+    assert "1 built, 3 copied unchanged" in built.stdout
+    # Each worker switches on its own within a second: within 5 s every answer is new.
+    statuses, found = [], []
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and found[-4:] != [True] * 4:
+        item = requests.get(f"{server.url}/v1/articles/solar-depot", timeout=5)
+        listed = requests.get(f"{server.url}/v1/articles?q=solar", timeout=5)
+        statuses += [item.status_code, listed.status_code]
+        found.append(
+            item.status_code == 200 and [a["id"] for a in listed.json()["items"]] == ["solar-depot"]
+        )
+        time.sleep(0.05)
+    assert found[-4:] == [True] * 4, statuses
+    assert set(statuses) <= {200, 404}  # never a failed request while it switches
+
+
+@pytest.mark.e2e
+def test_idle_workers_switch_to_a_new_snapshot_on_their_own(corpus_copy, corpus_server):
     # A worker looked for a new snapshot (and gave back the index pages it had mapped)
     # only as a request came in: an idle one held its old snapshot, and up to 83 MiB of
     # mapped pages counted as its private memory, until the next request.
-    snapshot_dir = tmp_path / "snapshots"
-    with serving(
-        {"ARTICLE_DATA_DIR": str(corpus_copy.root), "SNAPSHOT_DIR": str(snapshot_dir)}
-    ) as server:
-        corpus_copy.edit_annotations(lambda data: data.update(title="A new title"))
-        built = run_cli("build", corpus_copy.root, "--out", snapshot_dir)
-        assert built.returncode == 0, built.stderr
-        deadline = time.monotonic() + 5  # no request meanwhile
-        while time.monotonic() < deadline and server.printed().count('"snapshot switched"') < 2:
-            time.sleep(0.1)
-        assert server.printed().count('"snapshot switched"') == 2  # one line a worker
+    server, snapshot_dir = corpus_server
+    corpus_copy.edit_annotations(lambda data: data.update(title="A new title"))
+    built = run_cli("build", corpus_copy.root, "--out", snapshot_dir)
+    assert built.returncode == 0, built.stderr
+    deadline = time.monotonic() + 5  # no request meanwhile
+    while time.monotonic() < deadline and server.printed().count('"snapshot switched"') < 2:
+        time.sleep(0.1)
+    assert server.printed().count('"snapshot switched"') == 2  # one line a worker
 
 
 def test_a_snapshot_made_by_other_code_is_rebuilt_when_its_corpus_is_at_hand(
