@@ -7,6 +7,7 @@ be unreadable (a miss), never run code in a worker.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -22,6 +23,19 @@ from article_data_api.config import DEFAULT_CACHE_MAX_BYTES
 # What a backend raises while its server is down or unreachable: an outage, logged in one
 # line. Anything else is a fault in the backend's code, logged with its traceback.
 CACHE_OUTAGES = (RedisError, OSError)
+
+
+def log_cache_failure(logger: logging.Logger, what: str, error: Exception, after: str = "") -> None:
+    """Log a failed cache call as ``what (Error: message)after``, in one line for an
+    outage, with the traceback for anything else."""
+    logger.warning(
+        "%s (%s: %s)%s",
+        what,
+        type(error).__name__,
+        error,
+        after,
+        exc_info=not isinstance(error, CACHE_OUTAGES),
+    )
 
 
 class MemoryCache(BaseCache):

@@ -35,7 +35,7 @@ from article_data_api.blueprint import (
     Match,
     routes_of,
 )
-from article_data_api.cache_backends import CACHE_OUTAGES
+from article_data_api.cache_backends import log_cache_failure
 from article_data_api.config import public_base_url
 from article_data_api.errors import invalid_detail, problem_document
 from article_data_api.negotiation import LD_JSON, PROBLEM_JSON, negotiate
@@ -351,13 +351,11 @@ class HttpLayer:
 
     def _cache_failed(self, operation: str, error: Exception) -> None:
         """Serve uncached for a moment rather than wait on a failing backend every request."""
-        log.warning(
-            "response cache %s failed (%s: %s); serving uncached for %.0fs",
-            operation,
-            type(error).__name__,
+        log_cache_failure(
+            log,
+            f"response cache {operation} failed",
             error,
-            RETRY_CACHE_AFTER_SECONDS,
-            exc_info=not isinstance(error, CACHE_OUTAGES),
+            f"; serving uncached for {RETRY_CACHE_AFTER_SECONDS:.0f}s",
         )
         self.cache_retry_at = time.monotonic() + RETRY_CACHE_AFTER_SECONDS
 

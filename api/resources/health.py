@@ -8,7 +8,7 @@ from flask_caching import Cache
 from flask_smorest import abort
 
 from article_data_api.blueprint import Blueprint
-from article_data_api.cache_backends import CACHE_OUTAGES
+from article_data_api.cache_backends import log_cache_failure
 from article_data_api.encoding import encode
 from article_data_api.response_cache import backend_name, cache_of
 from article_data_api.responses import json_response
@@ -78,10 +78,5 @@ def cache_answers(cache: Cache, value: str) -> bool:
         cache.set(READINESS_KEY, value.encode())
         return cache.get(READINESS_KEY) == value.encode()
     except Exception as error:  # any backend failure means "not ready", never a 500
-        log.warning(
-            "cache backend did not answer (%s: %s)",
-            type(error).__name__,
-            error,
-            exc_info=not isinstance(error, CACHE_OUTAGES),
-        )
+        log_cache_failure(log, "cache backend did not answer", error)
         return False
