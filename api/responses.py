@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
-from flask import Response, current_app, g, request, send_from_directory
+from flask import Response, current_app, g, request, send_from_directory, url_for
 from flask_smorest import abort
 from marshmallow import Schema
 from werkzeug.utils import get_content_type
@@ -37,13 +37,28 @@ def require(found: bool, what: str, item_id: str) -> None:
         not_found(what, item_id)
 
 
+# The collection that lists the ids of each kind of item, by its endpoint.
+_LISTED_BY = {
+    "article": "articles.Articles",
+    "organization": "organizations.Organizations",
+    "organization_in_article": "article_organizations.ArticleOrganizations",
+    "section": "sections.Sections",
+    "event": "timeline.Timeline",
+}
+
+
 def not_found(what: str, item_id: str, article_id: str | None = None) -> NoReturn:
-    """Abort with a 404 problem naming the missing id and the closest known ones."""
+    """Abort with a 404 problem naming the missing id and the closest known ones, or, when
+    none is close, the collection that lists them (a client guessing ``sections/2`` learns
+    where the real ids are)."""
     kind = "organization_in_article" if what == "organization" and article_id else what
     suggestions = current_store().suggest(kind, item_id, article_id)
     message = f"No {what} with id {item_id!r}."
     if suggestions:
         message += " Did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+    else:
+        listed = {"article_id": article_id} if article_id else {}
+        message += f" The ids are listed at {url_for(_LISTED_BY[kind], **listed)}."
     abort(404, message=message)
 
 

@@ -66,7 +66,9 @@ def test_errors_are_problems_on_the_wire(live_server):
     missing = requests.get(f"{live_server.url}/v1/articles/nope", timeout=5)
     assert missing.status_code == 404
     assert missing.headers["Content-Type"] == "application/problem+json"
-    assert missing.json()["detail"] == "No article with id 'nope'."
+    assert missing.json()["detail"] == (
+        "No article with id 'nope'. The ids are listed at /v1/articles."
+    )
     posted = requests.post(f"{live_server.url}/v1/articles", timeout=5)
     assert posted.status_code == 405 and posted.json()["status"] == 405
 

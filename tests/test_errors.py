@@ -28,7 +28,25 @@ def problem(response, status):
     ],
 )
 def test_unknown_ids_are_404_problems(client, url, detail):
-    assert problem(client.get(url), 404)["detail"] == detail
+    assert problem(client.get(url), 404)["detail"].startswith(detail + " The ids are listed at")
+
+
+@pytest.mark.parametrize(
+    ("url", "listed_at"),
+    [
+        (f"{SEED_URL}/sections/2", f"{SEED_URL}/sections"),
+        (f"{SEED_URL}/timeline/1", f"{SEED_URL}/timeline"),
+        (f"{SEED_URL}/organizations/openai", f"{SEED_URL}/organizations"),
+        ("/v1/organizations/openai", "/v1/organizations"),
+        ("/v1/articles/no-such-article", "/v1/articles"),
+        ("/v1/articles/no-such-article/sections", "/v1/articles"),
+    ],
+)
+def test_a_404_with_no_close_id_names_the_collection_that_lists_the_ids(client, url, listed_at):
+    """A client guessing positions (sections/2) learns where the real ids are."""
+    detail = problem(client.get(url), 404)["detail"]
+    assert detail.endswith(f" The ids are listed at {listed_at}.")
+    assert client.get(listed_at).status_code == 200
 
 
 @pytest.mark.parametrize(
