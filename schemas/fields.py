@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields, validate
 
@@ -88,6 +88,32 @@ class PartialDate(fields.String):
 def date_precision(value: str) -> str:
     """The precision of a partial ISO date, derived from its length."""
     return DATE_PRECISIONS[value.count("-")]
+
+
+class QueryInteger(fields.Integer):
+    """An integer as a URL writes it: ASCII digits, after a minus sign at most. Python's
+    ``int``, which marshmallow's Integer calls, would also take ``+5``, `` 5``, ``0_5``
+    and other scripts' digits (``\\u0665``), none of which an OpenAPI integer is."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, str) and _QUERY_INTEGER.fullmatch(value) is None:
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+_QUERY_INTEGER = re.compile("-?[0-9]+")
+
+
+class QueryBoolean(fields.Boolean):
+    """A boolean as OpenAPI writes one in a query: ``true`` or ``false``, nothing else
+    (marshmallow's Boolean would also take yes, on, 1, t and their capitals). Python's
+    own booleans pass too, for code that loads arguments it made."""
+
+    truthy = frozenset({"true", True})
+    falsy = frozenset({"false", False})
+    default_error_messages: ClassVar[dict[str, str]] = {
+        "invalid": "Not a valid boolean: use true or false."
+    }
 
 
 class Choice(validate.OneOf):

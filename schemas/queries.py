@@ -12,6 +12,8 @@ from article_data_api.schemas.fields import (
     ORGANIZATION_KINDS,
     Choice,
     PartialDate,
+    QueryBoolean,
+    QueryInteger,
     Slug,
 )
 
@@ -50,12 +52,12 @@ class PageQuerySchema(Schema):
 
     limit = described(
         "Items per page",
-        fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT)),
+        QueryInteger(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT)),
     )
     offset = described(
         f"Items to skip, up to {MAX_OFFSET}. Deeper pages are reached by the cursor of the"
         " links, which costs the same at any depth.",
-        fields.Integer(
+        QueryInteger(
             load_default=0,
             validate=validate.Range(
                 min=0,
@@ -89,7 +91,7 @@ class ArticleQuerySchema(PageQuerySchema):
     )
     sample = described(
         "true: only sample articles written for this project; false: only real ones",
-        fields.Boolean(error_messages={"invalid": "Not a valid boolean: use true or false."}),
+        QueryBoolean(),
     )
     published_after = described(
         "Only articles published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD; a"
@@ -220,9 +222,9 @@ class OEmbedQuerySchema(Schema):
     )
     maxwidth = described(
         f"The most pixels wide the embed may be, up to {MAX_EMBED_PIXELS}",
-        fields.Integer(validate=validate.Range(min=1, max=MAX_EMBED_PIXELS)),
+        QueryInteger(validate=validate.Range(min=1, max=MAX_EMBED_PIXELS)),
     )
     maxheight = described(
         f"The most pixels high the embed may be, up to {MAX_EMBED_PIXELS}",
-        fields.Integer(validate=validate.Range(min=1, max=MAX_EMBED_PIXELS)),
+        QueryInteger(validate=validate.Range(min=1, max=MAX_EMBED_PIXELS)),
     )

@@ -169,6 +169,25 @@ def test_bad_parameters_are_400_problems(client, url, name):
     assert [p["name"] for p in problem(client.get(url), 400)["invalid_params"]] == [name]
 
 
+@pytest.mark.parametrize("value", ["+5", "%205", "5%20", "0_5", "%D9%A5", "%EF%BC%95"])
+def test_an_integer_in_a_query_is_ascii_digits(client, value):
+    """Python's int() takes all of these as 5; an OpenAPI integer is none of them."""
+    for url in (f"/v1/articles?limit={value}", f"/v1/events?offset={value}"):
+        [param] = problem(client.get(url), 400)["invalid_params"]
+        assert param["reason"] == "Not a valid integer."
+    assert client.get("/v1/articles?limit=05").get_json()["limit"] == 5
+
+
+@pytest.mark.parametrize("value", ["yes", "1", "on", "t", "True", "TRUE", "y"])
+def test_a_boolean_in_a_query_is_true_or_false(client, value):
+    [param] = problem(client.get(f"/v1/articles?sample={value}"), 400)["invalid_params"]
+    assert param == {
+        "name": "sample",
+        "location": "query",
+        "reason": "Not a valid boolean: use true or false.",
+    }
+
+
 def test_server_errors_are_problems_without_internals():
     app = create_app({"PROPAGATE_EXCEPTIONS": False})
 
