@@ -225,7 +225,7 @@ class HttpLayer:
         self.adapters: dict[str, MapAdapter] = {}
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        over = _over_limits(environ)
+        over = _over_limits(environ) or _bad_host(environ)
         if over is not None:
             return self._send(over, environ, start_response)
         method = environ["REQUEST_METHOD"]
@@ -462,6 +462,24 @@ def _over_limits(environ: dict) -> Rendered | None:
 
 
 _HOST = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+# RFC 3986's host (a registered name, an IPv4 or a bracketed IP literal) and port, less
+# the comma: the server joins two Host fields with one, and no real name holds it.
+_VALID_HOST = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+;=%-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?")
+
+
+def _bad_host(environ: dict) -> Rendered | None:
+    """The 400 problem RFC 9112 (3.2) requires for an HTTP/1.1 request with no Host, and
+    for any request with two Host fields or one that is not a host: otherwise absolute
+    URLs would name a host the client never asked for."""
+    host = environ.get("HTTP_HOST", "")  # the server gives a missing Host as empty
+    if _VALID_HOST.fullmatch(host):
+        return None
+    if host:
+        detail = "The request has two Host header fields, or one that is not a host and port."
+        return Rendered.problem(400, detail, None)
+    if environ.get("SERVER_PROTOCOL") == "HTTP/1.1":  # HTTP/1.0 and HTTP/2 need none
+        return Rendered.problem(400, "The Host header field is missing.", None)
+    return None
 
 
 def _base_url(environ: dict) -> str:

@@ -106,6 +106,38 @@ def test_a_client_that_sends_its_headers_slowly_still_gets_a_json_answer(default
     assert json.loads(body)["id"] == "lead"
 
 
+@e2e
+@pytest.mark.parametrize(
+    ("head", "status", "detail"),
+    [
+        ("HTTP/1.1\r\n", 400, "The Host header field is missing."),
+        (
+            "HTTP/1.1\r\nHost: one.example\r\nHost: two.example\r\n",
+            400,
+            "The request has two Host header fields, or one that is not a host and port.",
+        ),
+        (
+            "HTTP/1.1\r\nHost: bad host\r\n",
+            400,
+            "The request has two Host header fields, or one that is not a host and port.",
+        ),
+        ("HTTP/1.0\r\n", 200, None),  # HTTP/1.0 needs no Host
+        ("HTTP/1.1\r\nHost: api_1:8000\r\n", 200, None),  # a compose service's name
+    ],
+)
+def test_a_request_names_one_valid_host_as_rfc_9112_requires(default_server, head, status, detail):
+    with socket.create_connection(("127.0.0.1", default_server.port), timeout=10) as sock:
+        sock.sendall(f"GET {SEED_URL}/sections/lead {head}\r\n".encode())
+        response_head, body = read_response(sock)
+    assert response_head.split(b" ", 2)[1] == str(status).encode()
+    document = json.loads(body)
+    if detail is None:
+        assert document["id"] == "lead"
+    else:
+        assert b"content-type: application/problem+json" in response_head.lower()
+        assert (document["status"], document["detail"]) == (status, detail)
+
+
 # Memory and CPU amplification, measured from /proc
 
 
