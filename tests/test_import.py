@@ -2,6 +2,7 @@
 draft with suggested organizations and events out, reviewed in the terminal, published
 only then; never written where it must not be."""
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -15,7 +16,7 @@ import article_data_api
 from article_data_api import create_app
 from article_data_api.corpus.importer import ImportRefused, import_article, read_input
 from article_data_api.corpus.suggestions import suggest_organizations
-from article_data_api.corpus.temporal import find_expressions
+from article_data_api.corpus.temporal import find_expressions, resolve
 from article_data_api.corpus.text import parse_sections
 from article_data_api.corpus.web_page import read_page
 from article_data_api.store.build import validate_corpus
@@ -381,6 +382,25 @@ def test_stated_dates_keep_the_precision_the_text_gives(sentence, text, value):
         assert all(v is None for v in found.values()), found
     else:
         assert found.get(text, "not found") == value, found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "future", "value"),
+    [
+        # Published on Monday 2026-05-04: "on Monday" is that day, as news writes it; it
+        # was dated a week before.
+        ("Acme said on Monday that it had raised money.", "on Monday", False, "2026-05-04"),
+        ("Acme will vote on Monday.", "on Monday", True, "2026-05-04"),
+        ("Acme said Monday that it grew.", "Monday", False, "2026-05-04"),
+        ("Acme grew last Monday.", "last Monday", False, "2026-04-27"),
+        ("Acme grows next Monday.", "next Monday", True, "2026-05-11"),
+        ("Shares rose on Tuesday.", "on Tuesday", False, "2026-04-28"),
+        ("Acme will list on Tuesday.", "on Tuesday", True, "2026-05-05"),
+    ],
+)
+def test_a_weekday_is_resolved_from_the_day_of_publication(sentence, text, future, value):
+    [expression] = [e for e in find_expressions(sentence) if e.text == text]
+    assert resolve(expression, dt.date(2026, 5, 4), future).value == value
 
 
 def test_events_are_sentences_with_a_quote_a_label_a_status_and_their_organizations(tmp_path):

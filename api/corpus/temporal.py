@@ -265,6 +265,10 @@ def _with_dateparser(text: str, published: dt.date, future: bool, kind: str) -> 
     match = re.fullmatch(rf"({_NUMBER}) ({_UNIT}) (later|earlier|before|after)", words)
     if match:
         return None  # later than what? Another event, not the publication date
+    if words.removeprefix("this ") == WEEKDAYS[published.weekday()].lower():
+        # News names the day it is published by its weekday ("said on Monday" in Monday's
+        # paper): that day, where dateparser would take the week before or after.
+        return published.isoformat()
     parsed = dateparser.parse(words, languages=["en"], settings=settings)
     if parsed is None:
         return None
