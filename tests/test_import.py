@@ -374,6 +374,7 @@ def test_temporal_expressions_are_found_in_every_form_asked_for():
         # Not dates: a day that does not exist, and an abbreviation with no year or day.
         ("On 2026-02-30 nothing happened.", "On 2026-02-30", None),
         ("Jan said the plant would grow.", None, None),
+        ("Sales rose 40% in 2025.", "in 2025", "2025"),
     ],
 )
 def test_stated_dates_keep_the_precision_the_text_gives(sentence, text, value):
@@ -401,6 +402,19 @@ def test_stated_dates_keep_the_precision_the_text_gives(sentence, text, value):
 def test_a_weekday_is_resolved_from_the_day_of_publication(sentence, text, future, value):
     [expression] = [e for e in find_expressions(sentence) if e.text == text]
     assert resolve(expression, dt.date(2026, 5, 4), future).value == value
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It had raised $40 million.",  # dateparser's "$40"
+        "Sales rose 40% and profit 12 percent.",  # dateparser's "40%"
+        "The fee is $2026 a seat.",  # the grammar's year
+        "It costs € 2025.",
+    ],
+)
+def test_an_amount_of_money_or_a_percentage_is_no_time(sentence):
+    assert find_expressions(sentence) == []
 
 
 def test_events_are_sentences_with_a_quote_a_label_a_status_and_their_organizations(tmp_path):

@@ -147,8 +147,28 @@ def find_expressions(sentence: str) -> list[TemporalExpression]:
     ]:
         if any(expression.start < k.end and k.start < expression.end for k in kept):
             continue
+        if _an_amount(sentence, expression):
+            continue
         kept.append(_with_stated_date(expression))
     return sorted(kept, key=lambda e: e.start)
+
+
+# Money and shares are numbers, not times: "$40 million" (dateparser's "$40"), "rose
+# 40%", "a $2026 fee" (a year, to the grammar).
+_CURRENCIES = ("$", "€", "£", "¥")
+_CURRENCY_BEFORE = re.compile(r"[$€£¥]\s?$")
+_PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per cent\b)")
+
+
+def _an_amount(sentence: str, expression: TemporalExpression) -> bool:
+    """Whether ``expression`` is the number of an amount of money or a percentage."""
+    text = expression.text
+    if text.startswith(_CURRENCIES) or text.endswith("%"):
+        return True
+    return text[-1].isdigit() and (
+        _CURRENCY_BEFORE.search(sentence, 0, expression.start) is not None
+        or _PERCENT_AFTER.match(sentence, expression.end) is not None
+    )
 
 
 def _dateparser_finds(sentence: str) -> list[TemporalExpression]:
