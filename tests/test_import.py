@@ -234,6 +234,25 @@ def test_a_sentence_initial_word_is_never_proposed_alone(tmp_path):
     assert "Mara Lind of Tidewell Systems" not in names  # a person of an organization
 
 
+def test_a_funding_story_names_its_companies_and_no_person_adjective_or_round(tmp_path):
+    page = DATA / "import" / "acme-funding-round.html"
+    imported = import_article(page, tmp_path / "corpus", article_id="x")
+    by_name = {org["name"]: org for org in imported.annotations["organizations"]}
+    # "a Boston-based startup", "chief executive Maria Lopez", "a Series B round"
+    assert set(by_name) == EXPECTED["funding round (HTML)"][1]
+    acme = by_name["Acme Robotics"]
+    assert acme["kind"] == "company"  # "Acme Robotics, a Boston-based startup,"
+    assert "described as 'a Boston-based startup'" in acme["reason"]
+    assert acme["aliases"] == [{"text": "Acme", "case_insensitive": False}]
+    # "The company plans..." follows the sentence whose subject is Acme Robotics; Sequoia
+    # Capital, a company named later in that sentence, was given it.
+    assert [r["text"] for r in acme["references"]] == ["The company"]
+    assert by_name["Sequoia Capital"]["references"] == []
+    assert by_name["Hyundai Motor Co"]["kind"] == "company"
+    [monday] = [e for e in imported.annotations["events"] if e["date"]["label"] == "on Monday"]
+    assert monday["date"]["value"] == "2026-05-04"  # the day of publication, a Monday
+
+
 def test_definite_references_are_curated_where_they_occur(tmp_path):
     imported = import_article(NORHAVEN_PAGE, tmp_path / "corpus", article_id="x")
     by_name = {org["name"]: org for org in imported.annotations["organizations"]}

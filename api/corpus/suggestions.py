@@ -54,6 +54,7 @@ ORGANIZATION_WORDS = {
         "Corporation",
         "Company",
         "Co.",
+        "Co",
         "Group",
         "Holdings",
         "Systems",
@@ -189,8 +190,20 @@ PERSON_TITLES = [
         "Chairman",
         "Chairwoman",
         "Chair",
+        "CEO",
+        "CFO",
+        "CTO",
     )
 ]
+# A person's role written in lower case just before the name: "chief executive Maria
+# Lopez", "spokeswoman Jane Roe". Nouns of organizations ("regulator Ofcom", "chipmaker
+# Nvidia") introduce an organization instead, so none is here.
+_PERSON_ROLE = re.compile(
+    r"\b(?:executive|officer|founder|co-founder|president|chairman|chairwoman|chair"
+    r"|director|minister|secretary|spokesman|spokeswoman|spokesperson|analyst|economist"
+    r"|lawyer|attorney|professor|researcher|scientist|engineer|manager|senator|governor"
+    r"|mayor|head|partner|investor|author|editor|reporter) $"
+)
 # Initials with full stops, as places are abbreviated ("U.S.", "U.K."; the word's last
 # stop is not part of it).
 _ABBREVIATED_PLACE = re.compile(r"(?:[A-Z]\.)+[A-Z]\.?")
@@ -284,6 +297,17 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before.endswith((".", "!", "?", "…", ":"))
 
 
+# A funding round ("a Series B round"), capitalised as a name is.
+_ROUND = re.compile(r"Series [A-Z]\d?")
+# A capitalised word hyphened to a lower-case one is an adjective ("Boston-based",
+# "Sequoia-backed"), never a word of a name, where "Rolls-Royce" is one.
+_COMPOUND_ADJECTIVE = re.compile(r"[\w.&’']+-[a-z]+")
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and _COMPOUND_ADJECTIVE.fullmatch(word) is None
+
+
 def _capitalised_runs(text: str) -> Iterable[tuple[int, int, list[str]]]:
     """Runs of capitalised words, joined by a few lower-case connectors ("Bank of
     England"), as (start, end, words)."""
@@ -299,7 +323,7 @@ def _capitalised_runs(text: str) -> Iterable[tuple[int, int, list[str]]]:
         word = match.group()
         adjacent = previous_end is not None and text[previous_end : match.start()] == " "
         previous_end = match.end()
-        if word[0].isupper() and (not run or adjacent):
+        if _capitalised(word) and (not run or adjacent):
             run += [*pending, match]
             pending = []
         elif (
@@ -317,7 +341,7 @@ def _capitalised_runs(text: str) -> Iterable[tuple[int, int, list[str]]]:
             pending = [match]
         else:
             yield from flush()
-            run, pending = ([match] if word[0].isupper() else []), []
+            run, pending = ([match] if _capitalised(word) else []), []
     yield from flush()
 
 
@@ -329,6 +353,14 @@ def _is_person(words: list[str]) -> bool:
         if words[: len(title)] == list(title):
             return not any(_kind_of(w) for w in words[len(title) :])
     return False
+
+
+def _person_names(words: list[str]) -> list[str]:
+    """How a person named by ``words`` is named again: the name without its title, and
+    the surname alone ("Maria Lopez", "Lopez")."""
+    title = next((t for t in PERSON_TITLES if words[: len(t)] == list(t)), ())
+    name = words[len(title) :]
+    return [" ".join(name), name[-1]] if name else []
 
 
 def _trimmed(
@@ -349,8 +381,10 @@ def _trimmed(
         at = words.index("of")
         before, after = words[:at], words[at + 1 :]
         common_noun = at_sentence_start and len(before) == 1 and not _kind_of(before[0])
-        if common_noun or (
-            not any(_kind_of(w) for w in before) and any(_kind_of(w) for w in after)
+        if (
+            common_noun
+            or _is_person(before)  # "CEO Maria Lopez of Acme Robotics"
+            or (not any(_kind_of(w) for w in before) and any(_kind_of(w) for w in after))
         ):
             start = text.index(" ".join(after), start)
             words = after
@@ -361,11 +395,16 @@ def _new_candidates(sections: list[ParsedSection], taken: set[str]) -> dict[str,
     """Names found by rule, by name, with every place and the reasons."""
     found: dict[str, _Candidate] = {}
     singles: dict[str, list[tuple[Place, bool]]] = {}
+    people: set[str] = set()  # named once with a title or role: a person wherever named
+    texts = {(s, p): text for s, p, text in _paragraphs(sections)}
     for s, p, text in _paragraphs(sections):
         for run_start, _, words in _capitalised_runs(text):
             at_sentence_start = _sentence_start(text, run_start)
             start, words = _trimmed(run_start, words, text, at_sentence_start)
-            if not words or _is_person(words):
+            if not words:
+                continue
+            if _is_person(words) or _PERSON_ROLE.search(text, max(0, start - 20), start):
+                people.update(_person_names(words))
                 continue
             name = text[start : start + len(" ".join(words))]
             if name != " ".join(words):  # a run across other spacing: not one name
@@ -377,10 +416,13 @@ def _new_candidates(sections: list[ParsedSection], taken: set[str]) -> dict[str,
                     (place, at_sentence_start and start == run_start)
                 )
                 continue
-            if name in taken or all(w in _NOT_NAMES for w in words):
+            if name in taken or all(w in _NOT_NAMES for w in words) or _ROUND.fullmatch(name):
                 continue
             candidate = found.setdefault(name, _Candidate(name))
             candidate.places.append(place)
+    for name in people:
+        found.pop(name, None)
+        singles.pop(name, None)
     for name, places in singles.items():
         if name in taken or name in _NOT_NAMES or _DEMONYM.fullmatch(name) or len(name) < 2:
             continue
@@ -395,7 +437,6 @@ def _new_candidates(sections: list[ParsedSection], taken: set[str]) -> dict[str,
     for name, places in singles.items():
         if name in found or name in taken or name in _NOT_NAMES or _DEMONYM.fullmatch(name):
             continue
-        texts = {(s, p): text for s, p, text in _paragraphs(sections)}
         beside = [
             partner
             for place, sentence_start in places
@@ -423,7 +464,25 @@ def _new_candidates(sections: list[ParsedSection], taken: set[str]) -> dict[str,
             candidate.reasons.append(f"a name in capitals, {mentions}")
         else:
             candidate.reasons.append(f"capitalised mid-sentence, {mentions}")
+        if candidate.kind == "other":
+            _kind_by_apposition(candidate, texts)
     return found
+
+
+# "Acme Robotics, a Boston-based startup,": what the article calls a name just after it.
+_APPOSITION = re.compile(
+    r", ((?:an?|the) (?:[\w’'-]+ ){0,3}?(" + "|".join(REFERENCE_NOUNS) + r"))\b(?![-’'])"
+)
+
+
+def _kind_by_apposition(candidate: _Candidate, texts: dict[tuple[int, int], str]) -> None:
+    """The kind of a name the article describes just after it ("Acme, a startup,")."""
+    for place in candidate.places:
+        described = _APPOSITION.match(texts[(place.section, place.paragraph)], place.end)
+        if described:
+            candidate.kind = REFERENCE_NOUNS[described.group(2)][0]
+            candidate.reasons.append(f"described as {described.group(1)!r}")
+            return
 
 
 def _coordinated(text: str, place: Place, partner: str) -> bool:
@@ -438,8 +497,13 @@ def _kind_of(word: str) -> str | None:
     return _KIND_OF_WORD.get(word) or _KIND_OF_WORD.get(word.capitalize())
 
 
-def _occurs(name: str, sections: list[ParsedSection], any_case: bool = False) -> int:
-    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE if any_case else 0)
+def _occurs(
+    name: str, sections: list[ParsedSection], any_case: bool = False, compounds: bool = True
+) -> int:
+    """How often ``name`` occurs as words of the text; with ``compounds`` False, not
+    counting it hyphened to more ("Boston" of "Boston-based")."""
+    end = r"(?!\w)" if compounds else r"(?![\w-])"
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}{end}", re.IGNORECASE if any_case else 0)
     return sum(len(pattern.findall(text)) for _, _, text in _paragraphs(sections)) + sum(
         len(pattern.findall(section.heading or "")) for section in sections
     )
@@ -557,7 +621,7 @@ def _fold_into_longer_names(
             and first not in candidates
             and first not in taken
             and first not in aliases.get(name, [])
-            and _occurs(first, sections) > _occurs(name, sections)
+            and _occurs(first, sections, compounds=False) > _occurs(name, sections)
             and not any(_contains(other, first) for other in candidates if other != name)
         ):
             aliases.setdefault(name, []).append(first)
@@ -610,22 +674,31 @@ def _add_references(
     """Each definite reference becomes a curated reference (at its sentence) of the
     nearest organization named before it whose name holds the noun or whose kind fits;
     one with no such organization, a suggestion of an unnamed organization of its own."""
-    named = [(place, org) for org in organizations for place in _name_places(org, sections)]
-    whole_text = "\n".join(text for _, _, text in _paragraphs(sections))
+    texts = {(s, p): text for s, p, text in _paragraphs(sections)}
+
+    def sentence_of(place: tuple[int, int, int]) -> tuple[int, int, int]:
+        s, p, start = place
+        return (s, p, next(b for b, e in sentences(texts[(s, p)]) if start < e))
+
+    # Latest sentence first, and in each sentence its first name, its subject: "The
+    # company" after "Acme, a startup, raised money led by Sequoia Capital" is Acme.
+    named = sorted(
+        ((place, org) for org in organizations for place in _name_places(org, sections)),
+        key=lambda x: (sentence_of(x[0]), -x[0][2]),
+        reverse=True,
+    )
+    whole_text = "\n".join(texts.values())
     unnamed: dict[str, dict] = {}
     for s, p, text in _paragraphs(sections):
         for match in _REFERENCE.finditer(text):
             phrase = match.group()
             noun = match.group(1).split()[-1]
-            before = [
-                org
-                for place, org in sorted(named, key=lambda x: x[0])
-                if place < (s, p, match.start())
-            ]
-            # The nearest organization whose name holds the noun, else the nearest of a
-            # kind the noun can refer to.
-            fits = [org for org in reversed(before) if noun.capitalize() in org["name"].split()]
-            fits += [org for org in reversed(before) if org["kind"] in REFERENCE_NOUNS[noun]]
+            here = (s, p, match.start())
+            before = [org for place, org in named if place < here]
+            # The latest named organization whose name holds the noun, else the latest
+            # of a kind the noun can refer to.
+            fits = [org for org in before if noun.capitalize() in org["name"].split()]
+            fits += [org for org in before if org["kind"] in REFERENCE_NOUNS[noun]]
             quote = _sentence_around(text, match.start(), match.end())
             if whole_text.count(quote) != 1 or quote.count(phrase) != 1:
                 continue
