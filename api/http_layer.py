@@ -461,6 +461,9 @@ def _over_limits(environ: dict) -> Rendered | None:
     return None
 
 
+# A Host the API writes into its absolute URLs as it came: a DNS name, an IPv4 or a
+# bracketed IPv6 address, and a port. Any other valid one (a name with "_", say) gets
+# the server's own name instead.
 _HOST = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 # RFC 3986's host (a registered name, an IPv4 or a bracketed IP literal) and port, less
 # the comma: the server joins two Host fields with one, and no real name holds it.

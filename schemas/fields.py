@@ -90,6 +90,9 @@ def date_precision(value: str) -> str:
     return DATE_PRECISIONS[value.count("-")]
 
 
+_QUERY_INTEGER = re.compile("-?[0-9]+")
+
+
 class QueryInteger(fields.Integer):
     """An integer as a URL writes it: ASCII digits, after a minus sign at most. Python's
     ``int``, which marshmallow's Integer calls, would also take ``+5``, `` 5``, ``0_5``
@@ -99,9 +102,6 @@ class QueryInteger(fields.Integer):
         if isinstance(value, str) and _QUERY_INTEGER.fullmatch(value) is None:
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
-
-
-_QUERY_INTEGER = re.compile("-?[0-9]+")
 
 
 class QueryBoolean(fields.Boolean):

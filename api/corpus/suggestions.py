@@ -672,8 +672,9 @@ def _add_references(
     sections: list[ParsedSection], organizations: list[dict], taken_ids: set[str]
 ) -> None:
     """Each definite reference becomes a curated reference (at its sentence) of the
-    nearest organization named before it whose name holds the noun or whose kind fits;
-    one with no such organization, a suggestion of an unnamed organization of its own."""
+    latest organization named before it (by sentence, then first in its sentence) whose
+    name holds the noun or whose kind fits; one with no such organization, a suggestion
+    of an unnamed organization of its own."""
     texts = {(s, p): text for s, p, text in _paragraphs(sections)}
 
     def sentence_of(place: tuple[int, int, int]) -> tuple[int, int, int]:
