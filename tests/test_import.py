@@ -416,9 +416,20 @@ def test_stated_dates_keep_the_precision_the_text_gives(sentence, text, value):
         ("Acme grows next Monday.", "next Monday", True, "2026-05-11"),
         ("Shares rose on Tuesday.", "on Tuesday", False, "2026-04-28"),
         ("Acme will list on Tuesday.", "on Tuesday", True, "2026-05-05"),
+        # Not found at all: the office "will employ 40 people by the end of the year".
+        (
+            "It will employ 40 people by the end of the year.",
+            "by the end of the year",
+            True,
+            "2026",
+        ),
+        ("It closes at the end of this month.", "at the end of this month", True, "2026-05"),
+        ("Sales recover by the end of next year.", "by the end of next year", True, "2027"),
+        ("It shut at the end of last year.", "at the end of last year", False, "2025"),
+        ("Talks resume at the start of the week.", "at the start of the week", True, None),
     ],
 )
-def test_a_weekday_is_resolved_from_the_day_of_publication(sentence, text, future, value):
+def test_relative_dates_are_resolved_from_the_day_of_publication(sentence, text, future, value):
     [expression] = [e for e in find_expressions(sentence) if e.text == text]
     assert resolve(expression, dt.date(2026, 5, 4), future).value == value
 

@@ -62,6 +62,8 @@ _YEAR = r"(?:19|20)\d\d"
 # A month as a stated date writes it: in full, or abbreviated.
 _WRITTEN_MONTH = rf"(?:{_MONTH}|(?:{'|'.join(ABBREVIATED_MONTHS)})\.?)"
 _ISO_DATE = re.compile(rf"({_YEAR})-(\d\d)-(\d\d)")
+# "by the end of", "at the start of": a part of a year, a month... (dated as the whole).
+_PART_OF = r"(?:(?:by|until|before|at|towards?|from) )?the (?:end|start|beginning|middle) of "
 # Each pattern is tried case-insensitively except where a month or weekday must be
 # capitalised ("may" is a verb, "march" a noun).
 _PATTERNS: list[tuple[str, str]] = [
@@ -78,6 +80,10 @@ _PATTERNS: list[tuple[str, str]] = [
     ("day", r"(?:yesterday|today|tomorrow|tonight)"),
     ("day", rf"(?i:on |last |next |this |earlier this |later this )?(?:{_WEEKDAY})"),
     ("month", rf"(?i:in |last |next |this |early |late |mid-)*(?:{_MONTH})(?! \d)"),
+    (
+        "relative",
+        rf"{_PART_OF}(?:the|this|next|last) (?:year|month|quarter|week)",
+    ),
     ("relative", rf"(?:last|next|this|later this|earlier this|the coming|the past) (?:{_UNIT})"),
     ("relative", rf"{_NUMBER} {_UNIT} (?:ago|later|earlier|from now|before|after)"),
     (
@@ -277,6 +283,8 @@ def _with_dateparser(text: str, published: dt.date, future: bool, kind: str) -> 
     import dateparser
 
     words = text.removeprefix("on ").replace("later this", "this").replace("earlier this", "this")
+    # "by the end of the year" is dated as the year it ends: this one.
+    words = re.sub(r"^the (?=year|month|quarter|week)", "this ", re.sub(f"^{_PART_OF}", "", words))
     settings = {
         "RELATIVE_BASE": dt.datetime.combine(published, dt.time(12)),
         "PREFER_DATES_FROM": "future" if future else "past",
