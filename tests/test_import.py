@@ -352,6 +352,21 @@ def test_candidate_names_by_rule():
             "President Hospital Trust said so. The President Hospital Trust agreed.\n",
             {"President Hospital Trust": []},
         ),
+        # Places are no organizations: a country, a city of the time zone database, and
+        # a dateline's city in capitals.
+        (
+            "OSLO, Norway, June 2, 2026 -- Northwind Data Cooperative opened its first office"
+            " outside the United States, in Oslo. Northwind Data Cooperative said Oslo and"
+            " Norway were a natural home.\n",
+            {"Northwind Data Cooperative": []},
+        ),
+        # A role after a name makes a person too.
+        (
+            "The office grew, said Kari Nordmann, the cooperative's head of Europe. Nordmann"
+            " thanked Harbour Energy Ltd, as did Jane Roe, a senior analyst at Harbour Energy"
+            " Ltd.\n",
+            {"Harbour Energy Ltd": []},
+        ),
         # Capitals that are not the initials of a name stay a name of their own.
         (
             "Northgate Energy signed with IBM. IBM said so.\n",

@@ -12,8 +12,11 @@ Organizations come from three sources, each with its reason:
   and single capitalised words seen mid-sentence at least twice (never a word that is
   capitalised only because it starts a sentence);
 - definite references ("the port authority", "the consortium"), curated as references of
-  the nearest organization named before them whose name or kind fits, else as an
+  the latest organization named before them whose name or kind fits, else as an
   unnamed organization of their own.
+
+People (a name after a title or a role) and places (a country, or a city of the time
+zone database) are never proposed.
 
 Events are the sentences that hold a temporal expression (api.corpus.temporal): the
 sentence is the evidence quote, the expression the date's label, the status a guess
@@ -23,9 +26,13 @@ from the tense and cue words, and the organizations those the sentence mentions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import pytz
 
 from article_data_api.corpus.temporal import (
     MONTHS,
@@ -195,14 +202,23 @@ PERSON_TITLES = [
         "CTO",
     )
 ]
-# A person's role written in lower case just before the name: "chief executive Maria
-# Lopez", "spokeswoman Jane Roe". Nouns of organizations ("regulator Ofcom", "chipmaker
-# Nvidia") introduce an organization instead, so none is here.
-_PERSON_ROLE = re.compile(
-    r"\b(?:executive|officer|founder|co-founder|president|chairman|chairwoman|chair"
-    r"|director|minister|secretary|spokesman|spokeswoman|spokesperson|analyst|economist"
-    r"|lawyer|attorney|professor|researcher|scientist|engineer|manager|senator|governor"
-    r"|mayor|head|partner|investor|author|editor|reporter) $"
+# A person's role, written in lower case just before the name ("chief executive Maria
+# Lopez", "spokeswoman Jane Roe") or after it ("Kari Nordmann, the cooperative's head of
+# Europe"). Nouns of organizations ("regulator Ofcom", "chipmaker Nvidia") introduce an
+# organization instead, so none is here; nor, after a name, roles an organization also
+# takes ("Acme, an investor in...").
+_ROLES = _words(
+    """
+    executive officer founder co-founder president chairman chairwoman chair director
+    minister secretary spokesman spokeswoman spokesperson analyst economist lawyer attorney
+    professor researcher scientist engineer manager senator governor mayor head editor
+    reporter
+    """
+)
+_PERSON_ROLE = re.compile(rf"\b(?:{'|'.join(_ROLES | {'partner', 'investor', 'author'})}) $")
+_PERSON_APPOSITION = re.compile(
+    r", (?:(?:the|a|an) )?(?:[\w-]+[’']s )?(?:(?:chief|senior|deputy|vice|former|managing"
+    rf"|general|lead) )*(?:{'|'.join(_ROLES)})\b"
 )
 # Initials with full stops, as places are abbreviated ("U.S.", "U.K."; the word's last
 # stop is not part of it).
@@ -295,6 +311,30 @@ def _paragraphs(sections: list[ParsedSection]) -> Iterable[tuple[int, int, str]]
 def _sentence_start(text: str, start: int) -> bool:
     before = text[:start].rstrip(" “\"‘'([")
     return not before or before.endswith((".", "!", "?", "…", ":"))
+
+
+# The time zone database's areas whose zones are named by a city ("Europe/Oslo").
+_CONTINENTS = ("Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+
+
+@functools.cache
+def _places() -> frozenset[str]:
+    """Countries (ISO 3166, as pytz names them, with and without a note in brackets:
+    "Britain (UK)") and cities the time zone database names: capitalised like names, and
+    news names them all the time ("OSLO, Norway, June 2 --"), but no organization."""
+    countries = set(pytz.country_names.values())
+    countries |= {re.sub(r" \(.*\)$", "", country) for country in countries}
+    cities = {
+        zone.rsplit("/", 1)[-1].replace("_", " ")
+        for zone in zoneinfo.available_timezones()
+        if zone.split("/", 1)[0] in _CONTINENTS and "/" in zone
+    }
+    return frozenset(countries | cities)
+
+
+def _a_place(name: str) -> bool:
+    """Whether ``name`` is a country or a city, written as such or in capitals (OSLO)."""
+    return name in _places() or (name.isupper() and name.title() in _places())
 
 
 # A funding round ("a Series B round"), capitalised as a name is.
@@ -403,11 +443,15 @@ def _new_candidates(sections: list[ParsedSection], taken: set[str]) -> dict[str,
             start, words = _trimmed(run_start, words, text, at_sentence_start)
             if not words:
                 continue
-            if _is_person(words) or _PERSON_ROLE.search(text, max(0, start - 20), start):
-                people.update(_person_names(words))
-                continue
             name = text[start : start + len(" ".join(words))]
             if name != " ".join(words):  # a run across other spacing: not one name
+                continue
+            if (
+                _is_person(words)
+                or _PERSON_ROLE.search(text, max(0, start - 20), start)
+                or _PERSON_APPOSITION.match(text, start + len(name))
+            ):
+                people.update(_person_names(words))
                 continue
             place = Place(s, p, start, start + len(name))
             if len(words) == 1:
@@ -418,16 +462,26 @@ def _new_candidates(sections: list[ParsedSection], taken: set[str]) -> dict[str,
                 continue
             if name in taken or all(w in _NOT_NAMES for w in words) or _ROUND.fullmatch(name):
                 continue
+            if _a_place(name):
+                continue
             candidate = found.setdefault(name, _Candidate(name))
             candidate.places.append(place)
     for name in people:
         found.pop(name, None)
-        singles.pop(name, None)
+    singles = {
+        name: places
+        for name, places in singles.items()
+        if not (
+            name in taken
+            or name in people
+            or name in _NOT_NAMES
+            or _DEMONYM.fullmatch(name)
+            or len(name) < 2
+            or _ABBREVIATED_PLACE.fullmatch(name)  # "U.S" of "U.S.": a place
+            or _a_place(name)
+        )
+    }
     for name, places in singles.items():
-        if name in taken or name in _NOT_NAMES or _DEMONYM.fullmatch(name) or len(name) < 2:
-            continue
-        if _ABBREVIATED_PLACE.fullmatch(name):  # "U.S" of "U.S.", "U.K": places
-            continue
         mid_sentence = [place for place, sentence_start in places if not sentence_start]
         capitals = name.isupper() and any(c.isalpha() for c in name)
         if capitals or len(mid_sentence) >= 2 or name in _KIND_OF_WORD:
@@ -435,7 +489,7 @@ def _new_candidates(sections: list[ParsedSection], taken: set[str]) -> dict[str,
             candidate.places += [place for place, _ in places]
     partners = {**found, **{n: _Candidate(n) for n in taken}}
     for name, places in singles.items():
-        if name in found or name in taken or name in _NOT_NAMES or _DEMONYM.fullmatch(name):
+        if name in found:
             continue
         beside = [
             partner
