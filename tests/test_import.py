@@ -824,6 +824,21 @@ def test_a_byte_order_mark_is_dropped(tmp_path):
     assert (imported.folder / "article.md").read_text("utf-8").startswith("Riverside Transit")
 
 
+def test_the_server_needs_none_of_the_import_extra(tmp_path):
+    """The image installs the package without it: importing pytz at the top of the
+    suggestions stopped every command, serve included, at start."""
+    blocked = ["trafilatura", "htmldate", "dateparser", "pytz", "markdown_it", "lxml_html_clean"]
+    code = (
+        f"import sys; sys.modules.update(dict.fromkeys({blocked!r}))\n"
+        "from article_data_api.cli import main\n"
+        "from article_data_api import create_app\n"
+        f"create_app({{'ARTICLE_DATA_DIR': {str(BUNDLED_CORPUS)!r}}})\n"
+        "sys.exit(main(['check']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
 def test_import_says_which_extra_to_install_when_it_is_missing(tmp_path):
     code = (
         "import sys; sys.modules['trafilatura'] = None\n"

@@ -32,8 +32,6 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import pytz
-
 from article_data_api.corpus.temporal import (
     MONTHS,
     WEEKDAYS,
@@ -322,6 +320,8 @@ def _places() -> frozenset[str]:
     """Countries (ISO 3166, as pytz names them, with and without a note in brackets:
     "Britain (UK)") and cities the time zone database names: capitalised like names, and
     news names them all the time ("OSLO, Norway, June 2 --"), but no organization."""
+    import pytz  # of the import extra, which the server does without
+
     countries = set(pytz.country_names.values())
     countries |= {re.sub(r" \(.*\)$", "", country) for country in countries}
     cities = {
