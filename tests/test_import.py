@@ -279,6 +279,26 @@ def test_organizations_the_corpus_knows_are_found_by_their_names_and_aliases(tmp
     assert validate_corpus(corpus.root) == 4  # names and kinds agree across articles
 
 
+def test_drafts_imported_one_after_another_agree_on_their_organizations(tmp_path):
+    """An editor imports a batch, then reviews it. The second draft made Acme Robotics
+    afresh, of another kind than the first ("a Boston-based startup" there), and check
+    then refused the corpus: the drafts disagreed."""
+    corpus = tmp_path / "corpus"
+    import_article(DATA / "import" / "acme-funding-round.html", corpus, article_id="first")
+    markdown = tmp_path / "second.md"
+    markdown.write_text("Acme robots\n\nAcme Robotics opened a depot in 2026.\n", "utf-8")
+    second = import_article(markdown, corpus, article_id="second")
+    [acme] = second.annotations["organizations"]
+    assert (acme["id"], acme["kind"]) == ("acme-robotics", "company")
+    assert acme["reason"].startswith("already in the corpus (1 article)")
+    assert validate_corpus(corpus) == 2
+    # A draft imported again over itself is not its own "corpus".
+    again = import_article(markdown, corpus, article_id="second", force=True)
+    assert again.annotations["organizations"][0]["reason"].startswith(
+        "already in the corpus (1 article)"
+    )
+
+
 def test_a_known_organization_keeps_its_name_when_an_alias_does_not_occur(tmp_path):
     # "Mistral", the corpus's alias of Mistral AI, occurs here only inside "Mistral AI",
     # which is no mention of the alias: the whole organization used to be left out.

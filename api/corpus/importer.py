@@ -231,9 +231,11 @@ def _is_html(source: Path, text: str) -> bool:
     return source.suffix.lower() in HTML_SUFFIXES or start.startswith(("<!doctype html", "<html"))
 
 
-def known_organizations(corpus: Path) -> list[KnownOrganization]:
-    """The organizations the corpus's articles name, with every alias, by id (the first
-    article's name and kind, as ``check`` requires them to agree)."""
+def known_organizations(corpus: Path, leaving_out: str | None = None) -> list[KnownOrganization]:
+    """The organizations the corpus's articles name, drafts included, with every alias, by
+    id (the first article's name and kind, as ``check`` requires them to agree: it holds
+    drafts to the rule too, so a batch of imports must agree before any is reviewed).
+    Article ``leaving_out`` (the one being imported or reviewed) does not count."""
     found: dict[str, dict[str, Any]] = {}
     try:
         folders = article_folders(corpus)
@@ -244,7 +246,7 @@ def known_organizations(corpus: Path) -> list[KnownOrganization]:
             data = json.loads(read_article_file(folder / ANNOTATIONS_FILE))
         except (UnreadableFile, ValueError, RecursionError):
             continue  # check reports it; an import only reads what it can
-        if not isinstance(data, dict) or data.get("status") == "draft":
+        if not isinstance(data, dict) or folder.name == leaving_out:
             continue
         for org in data.get("organizations") or ():
             entry = found.setdefault(
@@ -340,7 +342,7 @@ def import_article(
     article_id = article_id or _title_id(title or source.stem)
     if not is_slug(article_id):
         raise ImportRefused(f"--id {article_id!r}: {SLUG_ERROR}")
-    annotations = draft_annotations(sections, page, title, corpus)
+    annotations = draft_annotations(sections, page, title, corpus, article_id)
     annotations, dropped = _validated(article_id, markdown, annotations)
     folder = corpus / "articles" / article_id
     backup = _make_room(folder, corpus, article_id, force)
@@ -353,12 +355,16 @@ def import_article(
 
 
 def draft_annotations(
-    sections: list[ParsedSection], page: WebPage | None, title: str | None, corpus: Path
+    sections: list[ParsedSection],
+    page: WebPage | None,
+    title: str | None,
+    corpus: Path,
+    article_id: str,
 ) -> dict[str, Any]:
     """The draft's annotations: metadata from the page, suggestions from the text."""
     published = page.published if page else None
     url = page.canonical_url if page else None
-    organizations = suggest_organizations(sections, known_organizations(corpus))
+    organizations = suggest_organizations(sections, known_organizations(corpus, article_id))
     events = suggest_events(sections, published)
     return {
         "status": "draft",

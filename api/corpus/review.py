@@ -50,7 +50,8 @@ class Review:
         the walk reads what validation guarantees (a draft may have been edited by hand)."""
         load_article(folder, folder.parent.parent)
         # What the other articles say of each organization: its name and kind must agree.
-        self.known = {org.id: org for org in known_organizations(folder.parent.parent)}
+        known = known_organizations(folder.parent.parent, leaving_out=folder.name)
+        self.known = {org.id: org for org in known}
         self.folder = folder
         self.answers = answers
         self.out = out
