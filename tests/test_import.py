@@ -253,6 +253,22 @@ def test_a_funding_story_names_its_companies_and_no_person_adjective_or_round(tm
     assert monday["date"]["value"] == "2026-05-04"  # the day of publication, a Monday
 
 
+def test_a_regulators_story_names_the_regulator_and_the_company_it_fined(tmp_path):
+    imported = import_article(DATA / "import" / "eu-fine.html", tmp_path / "c", article_id="x")
+    by_name = {org["name"]: org for org in imported.annotations["organizations"]}
+    # "Ireland's Data Protection Commission": the place's possessive is no part of it.
+    assert "Data Protection Commission" in by_name
+    assert not any(name.startswith("Ireland") for name in by_name)
+    # "Meta said it would appeal. The company has until October...": Meta Platforms is of
+    # no known kind, and the reference made an unnamed "Company" of its own.
+    assert [r["text"] for r in by_name["Meta Platforms"]["references"]] == ["The company"]
+    assert "Company" not in by_name
+    # "has until October" is a deadline to come: October 2023, not 2022 (published
+    # 2023-05-22).
+    [october] = [e for e in imported.annotations["events"] if e["date"]["label"] == "October"]
+    assert (october["status"], october["date"]["value"]) == ("anticipated", "2023-10")
+
+
 def test_definite_references_are_curated_where_they_occur(tmp_path):
     imported = import_article(NORHAVEN_PAGE, tmp_path / "corpus", article_id="x")
     by_name = {org["name"]: org for org in imported.annotations["organizations"]}

@@ -239,9 +239,9 @@ ABBREVIATIONS = (
     "U.K.",
 )
 FUTURE_CUES = re.compile(
-    r"\b(?:will|shall|plans? to|(?:is|are) (?:set|expected|due|scheduled|going|about)"
-    r" to|(?:is|are) planned|aims? to|intends? to|in the (?:near )?future|next|coming"
-    r"|from now)\b",
+    r"\b(?:will|shall|plans? to|(?:has|have) until"
+    r"|(?:is|are) (?:set|expected|due|scheduled|going|about) to|(?:is|are) planned|aims? to"
+    r"|intends? to|in the (?:near )?future|next|coming|from now)\b",
     re.IGNORECASE,
 )
 ANNOUNCE_CUES = re.compile(
@@ -403,12 +403,23 @@ def _person_names(words: list[str]) -> list[str]:
     return [" ".join(name), name[-1]] if name else []
 
 
+def _a_places_possessive(word: str) -> bool:
+    """Whether ``word`` is a place's possessive ("Ireland's"), not part of a name."""
+    owner = re.fullmatch(r"(.+)[’']s", word)
+    return owner is not None and _a_place(owner.group(1))
+
+
 def _trimmed(
     start: int, words: list[str], text: str, at_sentence_start: bool
 ) -> tuple[int, list[str]]:
-    """Without leading sentence words ("After", "The"), a sentence's first word before
-    "of" when it is a common noun ("Shares of Tesla"), and a trailing possessive."""
-    while words and (words[0] in SENTENCE_WORDS or words[0] in _CONNECTORS):
+    """Without leading sentence words ("After", "The"), a place's possessive before the
+    name ("Ireland's Data Protection Commission"), a sentence's first word before "of"
+    when it is a common noun ("Shares of Tesla"), and a trailing possessive."""
+    while words and (
+        words[0] in SENTENCE_WORDS
+        or words[0] in _CONNECTORS
+        or (len(words) > 1 and _a_places_possessive(words[0]))
+    ):
         start = text.index(words[1], start + len(words[0])) if len(words) > 1 else start
         words = words[1:]
     while words and words[-1] in _CONNECTORS:
@@ -751,9 +762,11 @@ def _add_references(
             here = (s, p, match.start())
             before = [org for place, org in named if place < here]
             # The latest named organization whose name holds the noun, else the latest
-            # of a kind the noun can refer to.
+            # of a kind the noun can refer to, else the latest of a kind not known
+            # ("Meta said it would appeal. The company has until October...").
             fits = [org for org in before if noun.capitalize() in org["name"].split()]
             fits += [org for org in before if org["kind"] in REFERENCE_NOUNS[noun]]
+            fits += [org for org in before if org["kind"] == "other"]
             quote = _sentence_around(text, match.start(), match.end())
             if whole_text.count(quote) != 1 or quote.count(phrase) != 1:
                 continue
