@@ -445,6 +445,9 @@ def test_temporal_expressions_are_found_in_every_form_asked_for():
         ("On 2026-02-30 nothing happened.", "On 2026-02-30", None),
         ("Jan said the plant would grow.", None, None),
         ("Sales rose 40% in 2025.", "in 2025", "2025"),
+        # A quarter or a half is dated to its year, and keeps its words in the label.
+        ("Revenue rose in Q3 2026.", "in Q3 2026", "2026"),
+        ("Profit fell in the third quarter of 2025.", "in the third quarter of 2025", "2025"),
     ],
 )
 def test_stated_dates_keep_the_precision_the_text_gives(sentence, text, value):
@@ -478,6 +481,10 @@ def test_stated_dates_keep_the_precision_the_text_gives(sentence, text, value):
         ("Sales recover by the end of next year.", "by the end of next year", True, "2027"),
         ("It shut at the end of last year.", "at the end of last year", False, "2025"),
         ("Talks resume at the start of the week.", "at the start of the week", True, None),
+        # A day of a month with no year was found by dateparser alone, and left undated.
+        ("The deal closed on March 3rd.", "on March 3rd", False, "2026-03-03"),
+        ("The plant opens on 15 July.", "on 15 July", True, "2026-07-15"),
+        ("The strike began on Sept. 1.", "on Sept. 1", False, "2025-09-01"),
     ],
 )
 def test_relative_dates_are_resolved_from_the_day_of_publication(sentence, text, future, value):

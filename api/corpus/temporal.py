@@ -61,6 +61,7 @@ _UNIT = r"(?:day|week|month|quarter|year|decade)s?"
 _YEAR = r"(?:19|20)\d\d"
 # A month as a stated date writes it: in full, or abbreviated.
 _WRITTEN_MONTH = rf"(?:{_MONTH}|(?:{'|'.join(ABBREVIATED_MONTHS)})\.?)"
+_DAY_OF_MONTH = r"(?:[12]?[1-9]|[123]0|31)"
 _ISO_DATE = re.compile(rf"({_YEAR})-(\d\d)-(\d\d)")
 # "by the end of", "at the start of": a part of a year, a month... (dated as the whole).
 _PART_OF = r"(?:(?:by|until|before|at|towards?|from) )?the (?:end|start|beginning|middle) of "
@@ -75,10 +76,21 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?i:on |by |until |since )?{_WRITTEN_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? {_YEAR}",
     ),
     ("month", rf"(?i:in |by |until |since |from |early |late |mid-)*{_WRITTEN_MONTH},? {_YEAR}"),
-    ("year", rf"(?:in |by |until |since |from |early |late |mid-|the end of )*{_YEAR}(?!s)"),
+    (
+        "year",
+        rf"(?:in |by |until |since |from |early |late |mid-|the end of |q[1-4] |h[12] "
+        rf"|the (?:first|second|third|fourth|last) (?:quarter|half) of )*{_YEAR}(?!s)",
+    ),
     # Relative to the publication date.
     ("day", r"(?:yesterday|today|tomorrow|tonight)"),
     ("day", rf"(?i:on |last |next |this |earlier this |later this )?(?:{_WEEKDAY})"),
+    # A day of a month with no year ("on March 3", "March 3rd"): after "on" (or by,
+    # until, since) or with its ordinal, where "In March 30 people..." is no date.
+    (
+        "day",
+        rf"(?i:on |by |until |since )(?:{_WRITTEN_MONTH} {_DAY_OF_MONTH}(?:st|nd|rd|th)?"
+        rf"|{_DAY_OF_MONTH} {_WRITTEN_MONTH})|{_WRITTEN_MONTH} {_DAY_OF_MONTH}(?:st|nd|rd|th)",
+    ),
     ("month", rf"(?i:in |last |next |this |early |late |mid-)*(?:{_MONTH})(?! \d)"),
     (
         "relative",
