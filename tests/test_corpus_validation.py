@@ -374,6 +374,15 @@ def test_a_heading_is_hashes_then_a_space_as_in_markdown(text, outcome):
         ("Lead.\n\nNUL\x00.\n", "line 3: control character U+0000 in the text"),
         ("Lead.\n\nA C1\x85 control.\n", "line 3: control character U+0085 in the text"),
         ("Lead.\n\nZero\ufeffwidth.\n", "line 3: invisible U+FEFF in the text"),
+        # Accepted before: each splits a word for search and the mentions, unseen, or
+        # shows the text in another order than it is stored.
+        ("Lead.\n\nA spe\u00adcial day.\n", "line 3: invisible U+00AD (SOFT HYPHEN) in the text"),
+        ("Lead.\n\nNVI\u200bDIA.\n", "line 3: invisible U+200B (ZERO WIDTH SPACE) in the text"),
+        ("Lead.\n\nA\u202eB.\n", "line 3: invisible U+202E (RIGHT-TO-LEFT OVERRIDE) in the text"),
+        (
+            "Lead.\n\nA\u2066B\u2069.\n",
+            "line 3: invisible U+2066 (LEFT-TO-RIGHT ISOLATE) in the text",
+        ),
     ],
 )
 def test_invisible_characters_are_refused_with_their_line(text, problem):

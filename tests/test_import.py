@@ -860,6 +860,16 @@ def test_oversized_input_is_refused(tmp_path, monkeypatch):
         read_input(source)
 
 
+def test_soft_hyphens_and_zero_width_spaces_are_dropped(tmp_path):
+    """Text copied from a web page carries them inside words ("spe\u00adcial"), where
+    they would hide the word from search; they mean nothing once stored."""
+    source = tmp_path / "in.txt"
+    source.write_text("Acme spe\u00adcial\n\nAcme Robotics opened a spe\u00adcial\u200b depot.\n")
+    imported = import_article(source, tmp_path / "corpus", article_id="x")
+    text = (imported.folder / "article.md").read_text("utf-8")
+    assert text == "Acme special\n\nAcme Robotics opened a special depot.\n"
+
+
 def test_a_byte_order_mark_is_dropped(tmp_path):
     source = tmp_path / "bom.txt"
     source.write_bytes("\ufeff".encode() + MADE_UP.encode())

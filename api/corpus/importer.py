@@ -57,7 +57,12 @@ from article_data_api.corpus.text import (
     slugify,
 )
 from article_data_api.corpus.web_page import IMPORT_EXTRA, MissingExtra, WebPage, read_page
-from article_data_api.schemas.fields import SLUG_ERROR, SLUG_MAX_LENGTH, is_slug
+from article_data_api.schemas.fields import (
+    FORMATTING_ONLY,
+    SLUG_ERROR,
+    SLUG_MAX_LENGTH,
+    is_slug,
+)
 
 MAX_HEADING_CHARACTERS = 80
 MAX_HEADING_WORDS = 12
@@ -195,7 +200,8 @@ def read_input(source: Path) -> str:
                 f"{source}: not {declared}, which the page declares: byte {wrong.start} is"
                 f" {data[wrong.start]:#04x}"
             ) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = FORMATTING_ONLY.sub("", text.removeprefix("\ufeff"))  # "spe\u00adcial" is "special"
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # <meta charset="..."> or <meta http-equiv="Content-Type" content="...; charset=...">.

@@ -75,8 +75,12 @@ def _blocks(text: str) -> list[tuple[int, str]]:
 
 
 def _unseen(found: re.Match) -> str:
-    if found.group() != "\ufeff":
+    if unicodedata.category(found.group()) == "Cc":
         return f"control character U+{ord(found.group()):04X} in the text"
+    if found.group() != "\ufeff":
+        return (
+            f"invisible U+{ord(found.group()):04X} ({unicodedata.name(found.group())}) in the text"
+        )
     if found.start() == 0:
         return "the file starts with a byte-order mark (U+FEFF): save it as UTF-8 without one"
     return "invisible U+FEFF in the text"
