@@ -129,7 +129,7 @@ class ArticleOrganizationQuerySchema(PageQuerySchema):
         ["company"],
     )
     sort = described(
-        "mentions: most mentioned first; name: alphabetical",
+        "mentions: most mentioned first; name: alphabetical, case and accents aside",
         fields.String(load_default="mentions", validate=Choice(["mentions", "name"])),
     )
 
@@ -185,7 +185,8 @@ class OrganizationQuerySchema(PageQuerySchema):
         ["company"],
     )
     sort = described(
-        "id (the default), name, articles (most articles first) or mentions (most first)",
+        "id (the default), name (alphabetical, case and accents aside), articles (most"
+        " articles first) or mentions (most first)",
         fields.String(load_default="id", validate=Choice(["id", "name", "articles", "mentions"])),
     )
 

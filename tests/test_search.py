@@ -576,3 +576,28 @@ def test_marks_are_whole_words_in_any_case_at_the_texts_own_offsets(before):
     marks_in = QueryMarks(parse_query("mistral", stemmer), stemmer)
     text = before + "MISTRAL, Mistral's xmistral ai_mistral mistralx"
     assert [text[m.start : m.end] for m in marks_in(text)] == ["MISTRAL", "Mistral", "mistral"]
+
+
+def test_names_sort_alphabetically_accents_and_case_aside(tmp_path):
+    """Sorted by casefold alone, 'Électricité de France' and 'Ørsted' came after 'Zeta
+    Cables' (É and Ø are past z in code points), across the corpus and in an article."""
+    names = ["Zeta Cables", "Ørsted", "Électricité de France", "alpha Labs", "Equinor"]
+    organizations = [
+        {
+            "id": f"org-{i}",
+            "name": name,
+            "kind": "company",
+            "description": "A fictional organization.",
+            "role": "Named in a test article.",
+        }
+        for i, name in enumerate(names)
+    ]
+    write_article(
+        tmp_path / "corpus", "names", [", ".join(names) + "."], {"organizations": organizations}
+    )
+    app = create_app(
+        {"ARTICLE_DATA_DIR": str(tmp_path / "corpus"), "SNAPSHOT_DIR": str(tmp_path / "snapshots")}
+    )
+    expected = ["alpha Labs", "Électricité de France", "Equinor", "Ørsted", "Zeta Cables"]
+    for url in ("/v1/organizations?sort=name", "/v1/articles/names/organizations?sort=name"):
+        assert [o["name"] for o in get(app.test_client(), url)["items"]] == expected

@@ -51,6 +51,20 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", without_apostrophes).strip("-")
 
 
+# Latin letters that are letters of their own, not a letter and a mark: an index sorts
+# them beside the letter they look like.
+_OWN_LETTERS = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "þ": "th", "ð": "d", "ı": "i"}
+)
+
+
+def alphabetical(name: str) -> str:
+    """The key that sorts names as an index does, case and accents aside: "Électricité de
+    France" among the E's, "Ørsted" among the O's (by code point both came after z)."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c)).translate(_OWN_LETTERS)
+
+
 def _blocks(text: str) -> list[tuple[int, str]]:
     """Split text into (line number, block) pairs, enforcing the block rules."""
     if "\r" in text:

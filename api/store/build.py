@@ -45,6 +45,7 @@ from article_data_api.corpus.loader import (
     scan_corpus,
 )
 from article_data_api.corpus.model import Article, Organization
+from article_data_api.corpus.text import alphabetical
 from article_data_api.encoding import encode
 from article_data_api.store import search
 from article_data_api.store.keys import (
@@ -733,7 +734,7 @@ class Builder:
                     org.id,
                     org.name,
                     org.kind,
-                    org.name.casefold(),
+                    alphabetical(org.name),
                     org.article_count,
                     org.mention_count,
                     encode(body),

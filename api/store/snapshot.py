@@ -25,6 +25,7 @@ import orjson
 import tantivy
 
 from article_data_api.corpus.model import utf16_offset
+from article_data_api.corpus.text import alphabetical
 from article_data_api.encoding import encode
 from article_data_api.negotiation import LD_JSON
 from article_data_api.store import search
@@ -362,7 +363,7 @@ class Snapshot:
         keyed = []
         for org_id, name, org_kind, mentions, body in rows:
             if kinds is None or org_kind in kinds:
-                by_name = [name.casefold(), org_id]
+                by_name = [alphabetical(name), org_id]
                 keyed.append((by_name if sort == "name" else [-mentions, *by_name], body))
         return page_in_memory(sorted(keyed), args, sort)
 
