@@ -21,20 +21,22 @@ PARTIAL_DATE_REGEX = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?
 PARTIAL_DATE_PATTERN = f"^{PARTIAL_DATE_REGEX}$"
 _PARTIAL_DATE = re.compile(PARTIAL_DATE_REGEX)
 
+# Of the invisible characters below, those that carry no meaning in stored text (the
+# soft hyphen, zero-width space and word joiner): an import drops them.
+_FORMATTING_ONLY = "\u00ad\u200b\u2060"
+FORMATTING_ONLY = re.compile(f"[{_FORMATTING_ONLY}]")
 # Characters no reader sees: C0 and C1 controls (a tab aside), U+FEFF (the byte-order
 # mark some editors write first), and the format characters that hide inside a word or
-# turn text around: the soft hyphen, zero-width space, word joiner and the invisible
-# operators, and the bidirectional marks, embeddings, overrides and isolates. Served
-# verbatim, one would shift every offset after it, split a word so that search and the
-# mentions miss it ("spe\u00adcial"), or show text in another order than it is stored, so
-# neither the article text nor its annotations may hold one. The zero-width joiner and
-# non-joiner stay: scripts and emoji need them.
+# turn text around: those above, the invisible operators, and the bidirectional marks,
+# embeddings, overrides and isolates. Served verbatim, one would shift every offset after
+# it, split a word so that search and the mentions miss it ("spe\u00adcial"), or show
+# text in another order than it is stored, so neither the article text nor its
+# annotations may hold one. The zero-width joiner and non-joiner stay: scripts and emoji
+# need them.
 INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
+    f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMATTING_ONLY}\u200e\u200f\u202a-\u202e\u2061-\u2064"
     "\u2066-\u2069\ufeff]"
 )
-# Of those, what carries no meaning in stored text: an import drops them.
-FORMATTING_ONLY = re.compile("[\u00ad\u200b\u2060]")
 
 ORGANIZATION_KINDS = (
     "company",

@@ -389,17 +389,19 @@ def _is_person(words: list[str]) -> bool:
     """Whether a run names a person by a title ("President John Roe", "Professor Anja
     Roos"), or is a title alone ("Chief Executive Officer"): no organizational word after
     the title."""
-    for title in PERSON_TITLES:
-        if words[: len(title)] == list(title):
-            return not any(_kind_of(w) for w in words[len(title) :])
-    return False
+    title = _title_of(words)
+    return title is not None and not any(_kind_of(w) for w in words[len(title) :])
+
+
+def _title_of(words: list[str]) -> tuple[str, ...] | None:
+    """The person's title a run begins with, if any."""
+    return next((title for title in PERSON_TITLES if words[: len(title)] == list(title)), None)
 
 
 def _person_names(words: list[str]) -> list[str]:
     """How a person named by ``words`` is named again: the name without its title, and
     the surname alone ("Maria Lopez", "Lopez")."""
-    title = next((t for t in PERSON_TITLES if words[: len(t)] == list(t)), ())
-    name = words[len(title) :]
+    name = words[len(_title_of(words) or ()) :]
     return [" ".join(name), name[-1]] if name else []
 
 
@@ -471,9 +473,12 @@ def _new_candidates(sections: list[ParsedSection], taken: set[str]) -> dict[str,
                     (place, at_sentence_start and start == run_start)
                 )
                 continue
-            if name in taken or all(w in _NOT_NAMES for w in words) or _ROUND.fullmatch(name):
-                continue
-            if _a_place(name):
+            if (
+                name in taken
+                or all(w in _NOT_NAMES for w in words)
+                or _ROUND.fullmatch(name)
+                or _a_place(name)
+            ):
                 continue
             candidate = found.setdefault(name, _Candidate(name))
             candidate.places.append(place)
@@ -741,10 +746,11 @@ def _add_references(
     name holds the noun or whose kind fits; one with no such organization, a suggestion
     of an unnamed organization of its own."""
     texts = {(s, p): text for s, p, text in _paragraphs(sections)}
+    bounds = {key: sentences(text) for key, text in texts.items()}  # split once a paragraph
 
     def sentence_of(place: tuple[int, int, int]) -> tuple[int, int, int]:
         s, p, start = place
-        return (s, p, next(b for b, e in sentences(texts[(s, p)]) if start < e))
+        return (s, p, next(b for b, e in bounds[(s, p)] if start < e))
 
     # Latest sentence first, and in each sentence its first name, its subject: "The
     # company" after "Acme, a startup, raised money led by Sequoia Capital" is Acme.

@@ -61,6 +61,8 @@ _OWN_LETTERS = str.maketrans(
 def alphabetical(name: str) -> str:
     """The key that sorts names as an index does, case and accents aside: "Électricité de
     France" among the E's, "Ørsted" among the O's (by code point both came after z)."""
+    if name.isascii():  # nothing to fold; an article's list sorts by it per request
+        return name.casefold()
     folded = unicodedata.normalize("NFKD", name.casefold())
     return "".join(c for c in folded if not unicodedata.combining(c)).translate(_OWN_LETTERS)
 
