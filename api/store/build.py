@@ -428,7 +428,7 @@ class Builder:
         article_writer = articles_index.writer(INDEX_HEAP_BYTES, 1)
         event_writer = events_index.writer(INDEX_HEAP_BYTES // 2, 1)
         replaced = [article_id for task in touched_tasks for article_id in task.replaced]
-        touched_organizations = self._forget(index, replaced, article_writer, event_writer)
+        touched_organizations = self._forget(index, folder, replaced, article_writer, event_writer)
         problems: dict[str, list[Problem]] = {}
         with _organizations_sorted(index):
             for article_id, result in itertools.chain.from_iterable(
@@ -536,26 +536,41 @@ class Builder:
     @staticmethod
     def _forget(
         index: sqlite3.Connection,
+        folder: Path,
         article_ids: list[str],
         article_writer: tantivy.IndexWriter,
         event_writer: tantivy.IndexWriter,
     ) -> set[str]:
         """Remove replaced articles from the index and the search index; return the
-        organizations they named."""
+        organizations they named. Their shards, still as the previous snapshot left
+        them, say which: the index has no lookup of its organizations' rows by article,
+        as making one cost every full build 1.4 s at 100,000 articles."""
         touched: set[str] = set()
+        by_shard: dict[int, list[str]] = {}
         for article_id in article_ids:
-            touched.update(
-                row[0]
-                for row in index.execute(
-                    "SELECT organization_id FROM article_organizations WHERE article_id = ?",
-                    (article_id,),
+            by_shard.setdefault(shard_of(article_id), []).append(article_id)
+        for shard, ids in by_shard.items():
+            records = sqlite3.connect(folder / shard_file(shard))
+            for article_id in ids:
+                organizations = [
+                    row[0]
+                    for row in records.execute(
+                        "SELECT organization_id FROM article_organizations WHERE article_id = ?",
+                        (article_id,),
+                    )
+                ]
+                touched.update(organizations)
+                index.executemany(
+                    "DELETE FROM article_organizations WHERE organization_id = ?"
+                    " AND newest_key = (SELECT newest_key FROM articles WHERE id = ?)",
+                    [(org_id, article_id) for org_id in organizations],
                 )
-            )
-            for table in ("articles", "drafts", "article_organizations", "events"):
-                column = "id" if table in ("articles", "drafts") else "article_id"
-                index.execute(f"DELETE FROM {table} WHERE {column} = ?", (article_id,))
-            article_writer.delete_documents_by_term("id", article_id)
-            event_writer.delete_documents_by_term("article", article_id)
+                for table in ("articles", "drafts", "events"):
+                    column = "article_id" if table == "events" else "id"
+                    index.execute(f"DELETE FROM {table} WHERE {column} = ?", (article_id,))
+                article_writer.delete_documents_by_term("id", article_id)
+                event_writer.delete_documents_by_term("article", article_id)
+            records.close()
         return touched
 
     def _insert(

@@ -88,12 +88,9 @@ CREATE INDEX organizations_by_mentions ON organizations (-mention_count, id);
 
 # The index's lookups by article, made once a build's rows are in: made from the whole
 # table at once, they cost a fraction of growing them row by row in random order. An
-# incremental build's copy of the index has them already.
-INDEX_LOOKUPS = (
-    "CREATE INDEX IF NOT EXISTS article_organizations_by_article"
-    " ON article_organizations (article_id)",
-    "CREATE INDEX IF NOT EXISTS events_by_article ON events (article_id)",
-)
+# incremental build's copy of the index has them already. (An article's organizations
+# need none: its shard lists them.)
+INDEX_LOOKUPS = ("CREATE INDEX IF NOT EXISTS events_by_article ON events (article_id)",)
 
 SHARD_SCHEMA = """
 CREATE TABLE articles (
