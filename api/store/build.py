@@ -75,7 +75,6 @@ from article_data_api.store.records import (
     ArticleIndex,
     DraftLeftOut,
     EventIndex,
-    OrganizationInArticle,
     shard_file,
     shard_of,
 )
@@ -237,7 +236,7 @@ def _index_of(article: Article, digest: str, stat: str) -> ArticleIndex:
         headings=tuple(s.heading for s in article.sections if s.heading),
         paragraphs=tuple(p for s in article.sections for p in s.paragraphs),
         organizations=tuple(
-            OrganizationInArticle(
+            (
                 i,
                 org.id,
                 org.name,
@@ -249,15 +248,14 @@ def _index_of(article: Article, digest: str, stat: str) -> ArticleIndex:
             for i, org in enumerate(article.organizations)
         ),
         events=tuple(
-            EventIndex(
-                position=i,
-                organizations=event.organizations,
-                status=event.status,
-                first_day=day_range(event.date.value)[0],
-                last_day=day_range(event.date.value)[1],
-                tie=event_tie(article.id, i),
-                month=_month(event.date.value),
-                text=" ".join([event.title, event.description, event.evidence.text]),
+            (
+                i,
+                event.organizations,
+                event.status,
+                *day_range(event.date.value),
+                event_tie(article.id, i),
+                _month(event.date.value),
+                " ".join([event.title, event.description, event.evidence.text]),
             )
             for i, event in enumerate(article.events)
         ),
@@ -442,7 +440,7 @@ class Builder:
                         (result.id, result.content_hash, result.source_stat),
                     )
                 elif not problems:  # once one article fails, the rest are only validated
-                    touched_organizations.update(o.organization_id for o in result.organizations)
+                    touched_organizations.update(org_id for _, org_id, *_ in result.organizations)
                     self._insert(index, result, article_writer, event_writer)
             if problems:  # raised within: the staged rows are dropped, never sorted
                 found = [p for article_id in sorted(problems) for p in problems[article_id]]
@@ -595,24 +593,16 @@ class Builder:
                 ascending,
                 int(article.sample),
                 article.sections,
-                sum(org.mention_count for org in article.organizations),
+                sum(mentions for *_, mentions in article.organizations),
             ),
         )
         index.executemany(
             f"INSERT INTO {_STAGED_ORGANIZATIONS} VALUES (?,?,?,?,?,?,?,?,?)",
             [
-                (
-                    o.organization_id,
-                    newest,
-                    article.id,
-                    o.position,
-                    o.name,
-                    o.kind,
-                    o.aliases,
-                    o.same_as,
-                    o.mention_count,
+                (org_id, newest, article.id, position, name, kind, aliases, same_as, mentions)
+                for position, org_id, name, kind, aliases, same_as, mentions in (
+                    article.organizations
                 )
-                for o in article.organizations
             ],
         )
         document = tantivy.Document()
@@ -622,9 +612,9 @@ class Builder:
             document.add_text("headings", heading)
         for paragraph in article.paragraphs:
             document.add_text("body", paragraph)
-        for org in article.organizations:
-            document.add_text("organization", org.organization_id)
-        for kind in sorted({org.kind for org in article.organizations}):
+        for _, org_id, *_ in article.organizations:
+            document.add_text("organization", org_id)
+        for kind in sorted({kind for _, _, _, kind, *_ in article.organizations}):
             document.add_text("kind", kind)
         if article.month:
             document.add_text("month", article.month)
@@ -642,31 +632,32 @@ class Builder:
     def _insert_event(
         index: sqlite3.Connection, article_id: str, event: EventIndex, writer: tantivy.IndexWriter
     ) -> None:
+        position, organizations, status, first_day, last_day, tie, month, text = event
         down, up = _insert_keyed(
             index,
             "INSERT INTO events VALUES (?,?,?,?,?,?)",
-            event.first_day,
-            event.tie,
+            first_day,
+            tie,
             lambda descending, ascending: (
                 ascending,
                 descending,
                 article_id,
-                event.position,
-                event.first_day,
-                event.last_day,
+                position,
+                first_day,
+                last_day,
             ),
         )
         document = tantivy.Document()
         document.add_text("article", article_id)
-        document.add_text("text", event.text)
-        document.add_text("status", event.status)
-        for org in event.organizations:
+        document.add_text("text", text)
+        document.add_text("status", status)
+        for org in organizations:
             document.add_text("organization", org)
-        if event.month:
-            document.add_text("month", event.month)
-        if event.first_day is not None:
-            document.add_unsigned("first_day", event.first_day)
-            document.add_unsigned("last_day", event.last_day)
+        if month:
+            document.add_text("month", month)
+        if first_day is not None:
+            document.add_unsigned("first_day", first_day)
+            document.add_unsigned("last_day", last_day)
         document.add_unsigned("ascending_key", up)
         document.add_unsigned("descending_key", down)
         writer.add_document(document)

@@ -132,29 +132,14 @@ CREATE UNIQUE INDEX events_by_id ON events (article_id, id);
 """
 
 
-class EventIndex(NamedTuple):
-    """What the index and the search index keep of an event."""
-
-    position: int
-    organizations: tuple[str, ...]
-    status: str
-    first_day: int | None
-    last_day: int | None
-    tie: int
-    month: str | None
-    text: str
-
-
-class OrganizationInArticle(NamedTuple):
-    """An organization as ``organizations[position]`` of an article, for the index."""
-
-    position: int
-    organization_id: str
-    name: str
-    kind: str
-    aliases: str
-    same_as: str
-    mention_count: int
+# What the index and the search index keep of an event: (position, organizations, status,
+# first_day, last_day, tie, month, text). This and an organization's part are plain
+# tuples, not named ones: an article has some 22 of them, and pickling them to the parent
+# as named tuples cost the two processes 77 µs an article, as plain tuples 38.
+EventIndex = tuple[int, tuple[str, ...], str, int | None, int | None, int, str | None, str]
+# An organization as ``organizations[position]`` of an article, for the index: (position,
+# organization_id, name, kind, aliases, same_as, mention_count).
+OrganizationInArticle = tuple[int, str, str, str, str, str, int]
 
 
 @dataclass(frozen=True)
@@ -169,8 +154,8 @@ class DraftLeftOut:
 
 class ArticleIndex(NamedTuple):
     """What a worker sends back of an article it wrote into its shard: what the index and
-    the search index need, and no JSON. It and its parts are named tuples because they
-    cross to the parent pickled, and unpickling a dataclass cost twice as much."""
+    the search index need, and no JSON. It is a named tuple because it crosses to the
+    parent pickled, and unpickling a dataclass cost twice as much."""
 
     id: str
     content_hash: str
