@@ -101,6 +101,42 @@ def test_markdown_and_plain_text_still_import(tmp_path):
     assert validate_corpus(corpus) == 2
 
 
+def test_plain_text_breaks_lines_only_where_a_text_file_does(tmp_path):
+    # U+0085 is what a Windows-1252 "…" becomes when read as Latin-1. Python's splitlines
+    # broke the line there, so "Acme Corp grew… fast" became a heading "Acme Corp grew"
+    # and a paragraph "fast, ...": the text changed, where U+0007 is refused.
+    source = tmp_path / "nel.txt"
+    source.write_text(
+        "Acme Corp grew\x85 fast, its chief said on Tuesday.\nA second paragraph.\n", "utf-8"
+    )
+    with pytest.raises(ImportRefused, match=r"line 1: control character U\+0085"):
+        import_article(source, tmp_path / "corpus")
+    # At a line's end it was stripped as white space: "And then…" became "And then", in
+    # plain text and in Markdown alike.
+    source.write_text("Acme Corp grew.\nA second paragraph.\nAnd then\x85\n", "utf-8")
+    with pytest.raises(ImportRefused, match=r"nel.txt: line 3: control character U\+0085"):
+        import_article(source, tmp_path / "corpus")
+    markdown = tmp_path / "nel.md"
+    markdown.write_text("# Acme grows\n\nAcme Corp grew.\n\nAnd then\x85\n", "utf-8")
+    with pytest.raises(ImportRefused, match=r"nel.md: line 5: control character U\+0085"):
+        import_article(markdown, tmp_path / "corpus")
+    assert not (tmp_path / "corpus" / "articles").exists()
+    # Line and paragraph separators, a word processor's line break (VT) and a page break
+    # (FF) still end a line.
+    source.write_text(
+        "Acme Corp grew fast.\u2029Its chief said so.\u2028It hired.\vIt sold.\fIt grew.\n",
+        "utf-8",
+    )
+    imported = import_article(source, tmp_path / "corpus", title="Acme grows")
+    assert [p for s in imported.sections for p in s.paragraphs] == [
+        "Acme Corp grew fast.",
+        "Its chief said so.",
+        "It hired.",
+        "It sold.",
+        "It grew.",
+    ]
+
+
 def test_an_editorial_title_is_cut_at_a_word_as_event_titles_are(tmp_path):
     # The title of a text with none was its first 80 characters: "...rival Globex Ind".
     source = tmp_path / "deal.txt"

@@ -52,6 +52,7 @@ from article_data_api.corpus.text import (
     HEADING_MARK,
     ParsedSection,
     TextFormatError,
+    first_unseen,
     one_line,
     parse_sections,
     slugify,
@@ -204,6 +205,23 @@ def read_input(source: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Where a plain text's line ends besides "\n" (to which read_input has turned CR LF and
+# CR): the line and paragraph separators, a word processor's line break (VT) and a page
+# break (FF). Not str.splitlines's others, U+001C to U+001E and U+0085: control
+# characters, refused (U+0085 is in practice a Windows-1252 "…" read as Latin-1).
+_LINE_BREAK = re.compile("[\v\f\u2028\u2029]")
+
+
+def _refuse_unseen(source: Path, text: str) -> None:
+    """Refuse an input that holds a character no reader sees, naming its line: taken for
+    a line break, or stripped from a line's end as white space, it changed the text
+    without a word ("And then…" read as Latin-1 became "And then")."""
+    unseen = first_unseen(text)
+    if unseen:
+        line, what = unseen
+        raise ImportRefused(f"{source}: line {line}: {what}")
+
+
 # <meta charset="..."> or <meta http-equiv="Content-Type" content="...; charset=...">.
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9._:-]+)", re.IGNORECASE)
 # Labels that browsers read as Windows-1252 (the WHATWG Encoding standard), as the pages
@@ -323,6 +341,7 @@ def import_article(
             raise ImportRefused(f"{source}: {error}") from None
         markdown = page.markdown
     elif source.suffix.lower() in MARKDOWN_SUFFIXES:
+        _refuse_unseen(source, text)
         if heading_lines:
             raise ImportRefused("--heading-line is for plain text; Markdown marks its headings")
         parsed = markdown_to_article(text)
@@ -331,7 +350,9 @@ def import_article(
             raise ImportRefused(f"{source}: no text besides its title")
         title = title or parsed.title
     else:
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        text = _LINE_BREAK.sub("\n", text)
+        _refuse_unseen(source, text)
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
         if not lines:
             raise ImportRefused(f"{source}: no text")
         outside = sorted(n for n in heading_lines or () if not 1 <= n <= len(lines))

@@ -71,9 +71,9 @@ def _blocks(text: str) -> list[tuple[int, str]]:
     """Split text into (line number, block) pairs, enforcing the block rules."""
     if "\r" in text:
         raise TextFormatError(text[: text.index("\r")].count("\n") + 1, "carriage return found")
-    invisible = INVISIBLE.search(text)
-    if invisible:
-        raise TextFormatError(text[: invisible.start()].count("\n") + 1, _unseen(invisible))
+    unseen = first_unseen(text)
+    if unseen:
+        raise TextFormatError(*unseen)
     if not text.endswith("\n") or text.endswith("\n\n"):
         raise TextFormatError(text.count("\n") + 1, "the file must end with exactly one newline")
     blocks = []
@@ -90,9 +90,21 @@ def _blocks(text: str) -> list[tuple[int, str]]:
     return blocks
 
 
+def first_unseen(text: str) -> tuple[int, str] | None:
+    """The line (from 1) of the first character in ``text`` that no reader sees, and
+    what it is; None when there is none."""
+    found = INVISIBLE.search(text)
+    if found is None:
+        return None
+    return text[: found.start()].count("\n") + 1, _unseen(found)
+
+
 def _unseen(found: re.Match) -> str:
+    code = ord(found.group())
+    if 0x80 <= code <= 0x9F:  # what Windows-1252's quotes, dashes and "…" become in Latin-1
+        return f"control character U+{code:04X} in the text (Windows-1252 read as Latin-1?)"
     if unicodedata.category(found.group()) == "Cc":
-        return f"control character U+{ord(found.group()):04X} in the text"
+        return f"control character U+{code:04X} in the text"
     if found.group() != "\ufeff":
         return (
             f"invisible U+{ord(found.group()):04X} ({unicodedata.name(found.group())}) in the text"
