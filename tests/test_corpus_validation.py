@@ -48,6 +48,22 @@ def test_the_bundled_copy_is_valid(corpus_copy):
     assert validate_corpus(corpus_copy.root) == 3
 
 
+def test_the_articles_folder_given_as_the_corpus_names_the_folder_to_give(corpus_copy):
+    # `check corpus/articles` said only "corpus/articles/articles: no such folder".
+    articles = corpus_copy.root / "articles"
+    with pytest.raises(CorpusError) as caught:
+        validate_corpus(articles)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{articles / 'articles'}: no such folder; {articles} holds articles itself:"
+        f" give the folder that holds it, {corpus_copy.root}"
+    ]
+    with pytest.raises(CorpusError) as caught:
+        validate_corpus(corpus_copy.root / "elsewhere")
+    assert [str(p) for p in caught.value.problems] == [
+        f"{corpus_copy.root / 'elsewhere' / 'articles'}: no such folder"
+    ]
+
+
 def test_malformed_json(corpus_copy):
     (corpus_copy.folder() / "annotations.json").write_text('{"title": "x",,}', "utf-8")
     assert problems_of(corpus_copy) == [

@@ -572,7 +572,12 @@ def scan_corpus(root: Path, allow_outside_links: bool = False) -> list[ArticleFo
     allowed: a link could otherwise publish any file the server can read)."""
     articles_dir = root / "articles"
     if not articles_dir.is_dir():
-        raise CorpusError([Problem(str(articles_dir), "", "no such folder")])
+        reason = "no such folder"
+        if next(root.glob(f"*/{TEXT_FILE}"), None) is not None:  # the articles folder itself
+            reason += (
+                f"; {root} holds articles itself: give the folder that holds it, {root.parent}"
+            )
+        raise CorpusError([Problem(str(articles_dir), "", reason)])
     # os.scandir and plain strings: at 100,000 articles, making and sorting pathlib
     # objects cost most of an incremental build.
     try:
