@@ -38,7 +38,8 @@ from article_data_api.blueprint import (
 from article_data_api.cache_backends import log_cache_failure
 from article_data_api.config import public_base_url
 from article_data_api.errors import invalid_detail, problem_document
-from article_data_api.negotiation import LD_JSON, PROBLEM_JSON, negotiate
+from article_data_api.negotiation import HTML, LD_JSON, PROBLEM_JSON, negotiate
+from article_data_api.page_responses import problem_page
 from article_data_api.query import InvalidQuery, parse_query_string
 from article_data_api.response_cache import cache_of
 from article_data_api.store import (
@@ -68,6 +69,7 @@ EXPOSED_HEADERS = "ETag, Link, X-Request-ID"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 PREFLIGHT_MAX_AGE = "86400"
 ALLOWED_REQUEST_HEADERS = "Accept, If-Match, If-None-Match, X-Request-ID"
+HTML_UTF8 = f"{HTML}; charset=utf-8"
 COMMON_HEADERS = [
     ("X-Content-Type-Options", "nosniff"),
     ("Access-Control-Allow-Origin", "*"),
@@ -143,6 +145,10 @@ class Rendered(NamedTuple):
         )
 
     @property
+    def is_problem(self) -> bool:
+        return any(k.lower() == "content-type" and v == PROBLEM_JSON for k, v in self.headers)
+
+    @property
     def compressible(self) -> bool:
         content_type = next((v for k, v in self.headers if k.lower() == "content-type"), "")
         return len(self.body) >= GZIP_MIN_BYTES and content_type.startswith(COMPRESSIBLE)
@@ -213,6 +219,7 @@ class HttpLayer:
     gzip and CORS."""
 
     def __init__(self, app: ArticleDataApp, cache: Any, store: SnapshotStore) -> None:
+        self.app = app
         self.respond = app.respond
         configured = app.config.get("PUBLIC_BASE_URL")
         self.public_base_url = public_base_url(configured) if configured else ""
@@ -376,6 +383,8 @@ class HttpLayer:
         return Rendered.from_app(status, headers, body)
 
     def _send(self, rendered: Rendered, environ: dict, start_response: StartResponse) -> list:
+        if rendered.is_problem and self._answers_a_person(environ):
+            rendered = self._as_page(rendered, environ)
         body, etag = rendered.body, rendered.etag
         headers = [*rendered.headers, *COMMON_HEADERS]
         if rendered.is_html:
@@ -400,6 +409,27 @@ class HttpLayer:
         headers.append(("Content-Length", str(len(body))))
         start_response(rendered.status, headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def _answers_a_person(self, environ: dict) -> bool:
+        """Whether the request was for an HTML page (or embed) by a client that takes
+        HTML: a person who followed a link, or an iframe, is shown a page, not JSON. A
+        client that asks for JSON, and every API route, keep the problem as it is."""
+        match = environ.get(MATCH_KEY)
+        route = self.routes.get(match.rule.endpoint) if match is not None else None
+        accept = environ.get("HTTP_ACCEPT", "")
+        return (
+            route is not None
+            and HTML in route.offered
+            and len(accept) <= MAX_ACCEPT_CHARACTERS
+            and negotiate(accept, (HTML, PROBLEM_JSON)) == HTML
+        )
+
+    def _as_page(self, rendered: Rendered, environ: dict) -> Rendered:
+        """The problem drawn as a page, its status and other headers kept."""
+        with self.app.app_context():
+            body = problem_page(orjson.loads(rendered.body), environ.get("SCRIPT_NAME", ""))
+        headers = [(k, v) for k, v in rendered.headers if k.lower() != "content-type"]
+        return rendered._replace(headers=[("Content-Type", HTML_UTF8), *headers], body=body)
 
     def _options(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         """Answer CORS preflights (and plain OPTIONS) for every route that exists."""

@@ -38,6 +38,12 @@ def html_response(text: str) -> Response:
     return bytes_response(text.encode(), "text/html")
 
 
+def problem_page(problem: Mapping[str, Any], root: str) -> bytes:
+    """A problem (RFC 9457) as a page, for a person who followed a link or typed a URL: its
+    status, title and detail, and each bad parameter. Needs the app's context only."""
+    return render_template("problem.html", site=SITE, root=root, problem=problem).encode()
+
+
 def _context(**values: Any) -> dict[str, Any]:
     return {
         "site": SITE,

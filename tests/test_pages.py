@@ -16,6 +16,7 @@ from article_data_api import create_app
 from tests.helpers import SAMPLE_ID, SEED_ID, SEED_URL
 
 PAGE = f"/articles/{SEED_ID}"
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 PAGE_POLICY = (
     "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:;"
     " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -60,6 +61,14 @@ def parsed(response) -> Elements:
     elements = Elements()
     elements.feed(response.get_data(as_text=True))
     return elements
+
+
+def problem_shown(response) -> tuple[str, str, list[str]]:
+    """A problem page's heading, its alert and its list items."""
+    page = Elements(("h1", "p", "li"))
+    page.feed(response.get_data(as_text=True))
+    [alert] = [text for _, attrs, text in page.texts if attrs.get("role") == "alert"]
+    return page.text("h1")[0], alert, page.text("li")
 
 
 def api_items(client, url: str) -> list[dict]:
@@ -186,11 +195,20 @@ def test_the_home_page_lists_and_searches_with_the_api(client):
         (f"{PAGE}?x=1", 400, "x"),
     ],
 )
-def test_bad_queries_to_pages_are_problems_too(client, url, status, name):
-    response = client.get(url)
+def test_bad_queries_to_pages_are_problems_drawn_as_pages(client, url, status, name):
+    # A person who typed the URL was shown the problem's raw JSON.
+    response = client.get(url, headers={"Accept": BROWSER_ACCEPT})
     assert response.status_code == status
-    assert response.headers["Content-Type"] == "application/problem+json"
-    assert response.get_json()["invalid_params"][0]["name"] == name
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "frame-ancestors" in response.headers["Content-Security-Policy"]
+    heading, alert, items = problem_shown(response)
+    assert (heading, alert) == ("400 Bad Request", f"Invalid parameters: {name}.")
+    assert [item.split(": ")[0] for item in items] == [name]
+    # A client that prefers problem details still gets them.
+    asked = client.get(url, headers={"Accept": "text/html;q=0.5, application/problem+json"})
+    assert asked.status_code == status
+    assert asked.headers["Content-Type"] == "application/problem+json"
+    assert asked.get_json()["invalid_params"][0]["name"] == name
 
 
 @pytest.mark.parametrize(
@@ -216,14 +234,31 @@ def test_a_search_that_cannot_run_is_said_on_the_search_page(client, q, said):
     assert not page.all("li")
 
 
-def test_pages_offer_html_only_and_unknown_articles_are_problems(client):
-    assert client.get(PAGE, headers={"Accept": "application/json"}).status_code == 406
-    missing = client.get("/articles/mistral-ai-joins")
-    assert missing.status_code == 404
-    assert missing.get_json()["detail"] == (
-        "No article with id 'mistral-ai-joins'. Did you mean"
-        " 'mistral-ai-joins-nvidia-nemotron-coalition'?"
-    )
+def test_what_a_problem_page_repeats_of_the_request_comes_out_inert(client):
+    response = client.get("/articles?%3Cscript%3Ealert(1)%3C/script%3E=1")
+    assert response.status_code == 400
+    assert "<script>" not in response.get_data(as_text=True)
+    assert problem_shown(response)[2] == [
+        "<script>alert(1)</script>: unknown parameter; this resource takes cursor, limit, offset, q"
+    ]
+
+
+def test_pages_offer_html_only_and_unknown_articles_are_problem_pages(client):
+    refused = client.get(PAGE, headers={"Accept": "application/json"})
+    assert refused.status_code == 406
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    for url in ("/articles/mistral-ai-joins", "/embed/articles/mistral-ai-joins/timeline"):
+        missing = client.get(url, headers={"Accept": BROWSER_ACCEPT})
+        assert missing.status_code == 404
+        assert missing.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert problem_shown(missing) == (
+            "404 Not Found",
+            "No article with id 'mistral-ai-joins'. Did you mean"
+            " 'mistral-ai-joins-nvidia-nemotron-coalition'?",
+            [],
+        )
+        assert [a["href"] for a in parsed(missing).all("a")][-1] == "/articles"
+    assert client.head("/articles/mistral-ai-joins").data == b""
 
 
 def test_embeds_may_be_framed_by_anyone_and_link_back_to_the_page(client):
