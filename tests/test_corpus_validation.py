@@ -357,6 +357,17 @@ def test_text_format_problem_names_the_line(corpus_copy):
     ]
 
 
+def test_a_section_id_keeps_the_latin_letters_of_its_heading():
+    # "Straße" gave "strae", "Ørsted" "rsted" and "Łódź" "odz": NFKD leaves these letters
+    # whole, and the ASCII encoding dropped them. So did the ids an import makes.
+    text = "Lead.\n\n## Ørsted and Łódź\n\nText.\n\n## Straße, Æbelø, Þór\n\nText.\n"
+    assert [s.id for s in parse_sections(text)] == [
+        "lead",
+        "orsted-and-lodz",
+        "strasse-aebelo-thor",
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "outcome"),
     [

@@ -45,9 +45,11 @@ def one_line(text: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII slug: 'What It's For' -> 'what-its-for'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    without_apostrophes = re.sub(r"['\u2019]", "", ascii_text.lower())
+    """Lower-case ASCII slug: 'What It's For' -> 'what-its-for'; a Latin letter of its own
+    as the letter it looks like ('Straße' -> 'strasse', 'Ørsted' -> 'orsted'), as names
+    are sorted."""
+    ascii_text = alphabetical(text).encode("ascii", "ignore").decode()
+    without_apostrophes = re.sub(r"['\u2019]", "", ascii_text)
     return re.sub(r"[^a-z0-9]+", "-", without_apostrophes).strip("-")
 
 
