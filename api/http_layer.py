@@ -139,19 +139,20 @@ class Rendered(NamedTuple):
         )
 
     @property
+    def content_type(self) -> str:
+        return next((v for k, v in self.headers if k.lower() == "content-type"), "")
+
+    @property
     def is_html(self) -> bool:
-        return any(
-            k.lower() == "content-type" and v.startswith("text/html") for k, v in self.headers
-        )
+        return self.content_type.startswith(HTML)
 
     @property
     def is_problem(self) -> bool:
-        return any(k.lower() == "content-type" and v == PROBLEM_JSON for k, v in self.headers)
+        return self.content_type == PROBLEM_JSON
 
     @property
     def compressible(self) -> bool:
-        content_type = next((v for k, v in self.headers if k.lower() == "content-type"), "")
-        return len(self.body) >= GZIP_MIN_BYTES and content_type.startswith(COMPRESSIBLE)
+        return len(self.body) >= GZIP_MIN_BYTES and self.content_type.startswith(COMPRESSIBLE)
 
     def with_gzip(self) -> Rendered:
         zipped = gzip.compress(self.body, compresslevel=6, mtime=0)  # mtime=0: same bytes anywhere

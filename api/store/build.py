@@ -548,15 +548,19 @@ class Builder:
         for article_id in article_ids:
             by_shard.setdefault(shard_of(article_id), []).append(article_id)
         for shard, ids in by_shard.items():
-            records = sqlite3.connect(folder / shard_file(shard))
-            for article_id in ids:
-                organizations = [
-                    row[0]
-                    for row in records.execute(
-                        "SELECT organization_id FROM article_organizations WHERE article_id = ?",
-                        (article_id,),
-                    )
-                ]
+            with contextlib.closing(sqlite3.connect(folder / shard_file(shard))) as records:
+                named = {
+                    article_id: [
+                        row[0]
+                        for row in records.execute(
+                            "SELECT organization_id FROM article_organizations"
+                            " WHERE article_id = ?",
+                            (article_id,),
+                        )
+                    ]
+                    for article_id in ids
+                }
+            for article_id, organizations in named.items():
                 touched.update(organizations)
                 index.executemany(
                     "DELETE FROM article_organizations WHERE organization_id = ?"
@@ -568,7 +572,6 @@ class Builder:
                     index.execute(f"DELETE FROM {table} WHERE {column} = ?", (article_id,))
                 article_writer.delete_documents_by_term("id", article_id)
                 event_writer.delete_documents_by_term("article", article_id)
-            records.close()
         return touched
 
     def _insert(
