@@ -102,15 +102,14 @@ def first_unseen(text: str) -> tuple[int, str] | None:
 
 
 def _unseen(found: re.Match) -> str:
-    code = ord(found.group())
-    if 0x80 <= code <= 0x9F:  # what Windows-1252's quotes, dashes and "…" become in Latin-1
-        return f"control character U+{code:04X} in the text (Windows-1252 read as Latin-1?)"
-    if unicodedata.category(found.group()) == "Cc":
-        return f"control character U+{code:04X} in the text"
-    if found.group() != "\ufeff":
-        return (
-            f"invisible U+{ord(found.group()):04X} ({unicodedata.name(found.group())}) in the text"
-        )
+    character = found.group()
+    code = ord(character)
+    if unicodedata.category(character) == "Cc":
+        # C1 controls are what Windows-1252's quotes, dashes and "…" become in Latin-1.
+        hint = " (Windows-1252 read as Latin-1?)" if 0x80 <= code <= 0x9F else ""
+        return f"control character U+{code:04X} in the text{hint}"
+    if character != "\ufeff":
+        return f"invisible U+{code:04X} ({unicodedata.name(character)}) in the text"
     if found.start() == 0:
         return "the file starts with a byte-order mark (U+FEFF): save it as UTF-8 without one"
     return "invisible U+FEFF in the text"
